@@ -1,0 +1,1 @@
+"""Pure-Python calculation core: no xlwings, no workbook I/O."""
