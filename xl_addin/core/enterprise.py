@@ -32,7 +32,8 @@ def loss_carry_years(policy: Policy, loss_year: int, industry: str,
         raise CalcError("rate_range", value=main_revenue_share)
     name = clean_text(industry)
     hard_hit = any(name.startswith(item) or item in name for item in rule.industries)
-    if loss_year == rule.loss_year and hard_hit and main_revenue_share >= rule.min_main_revenue_share:
+    share_ok = main_revenue_share >= rule.min_main_revenue_share
+    if loss_year == rule.loss_year and hard_hit and share_ok:
         return rule.extended
     return rule.default
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import os
 import tomllib
 from dataclasses import dataclass
@@ -202,7 +203,7 @@ def parse_policy(data: dict[str, Any], file: str) -> Policy:
             versions.append(Parameter(key, value, version.source, version.valid_from,
                                       version.valid_to, version.unit, version.confirmed))
         versions.sort(key=lambda v: v.valid_from)
-        for before, after in zip(versions, versions[1:], strict=False):
+        for before, after in itertools.pairwise(versions):
             if after.valid_from <= before.valid_to:
                 args = {"a": f"{before.valid_from}…{before.valid_to}",
                         "b": f"{after.valid_from}…{after.valid_to}"}
