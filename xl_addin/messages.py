@@ -81,3 +81,99 @@ CATALOG.update({
     "shape_mismatch": ("区域大小不一致", "ranges differ in size"),
     "internal_error": ("#内部错误: {detail}", "#INTERNAL: {detail}"),
 })
+# --- reader quirks and coercions -----------------------------------------------
+CATALOG.update({
+    "number_as_text": ("数字以文本形式存储: {original!r}，已按 {value} 读取", "number stored as text: {original!r}, read as {value}"),
+    "percent_text": ("百分比以文本形式填写: {original!r}，已按 {value} 读取", "percentage typed as text: {original!r}, read as {value}"),
+    "date_as_text": ("日期以文本形式填写: {original!r}，已按 {value} 读取", "date typed as text: {original!r}, read as {value}"),
+    "date_serial": ("日期列中是数字 {original}，已按Excel日期序号读作 {value}", "a bare number {original} in a date column, read as the Excel date {value}"),
+    "month_as_text": ("月份写法不规范: {original!r}，已按 {value} 读取", "month written as {original!r}, read as {value}"),
+    "yes_no_coerced": ("是/否 填写不规范: {original!r}，已按 {value} 读取", "yes/no written as {original!r}, read as {value}"),
+    "code_normalized": ("代码含空格、全角或小写字符: {original!r}，已按 {value} 读取", "code has spaces, full-width or lower-case characters: {original!r}, read as {value}"),
+    "formula_error": ("单元格是公式错误值 {original}", "the cell holds the formula error {original}"),
+    "uncalculated": ("公式没有计算结果（文件由程序生成、未经Excel计算）: {original}", "formula without a calculated value (file written by a program, never calculated): {original}"),
+    "bad_number": ("应为数字，实为 {original!r}", "expected a number, found {original!r}"),
+    "bad_count": ("应为非负整数，实为 {original!r}", "expected a whole number ≥ 0, found {original!r}"),
+    "bad_date": ("应为日期，实为 {original!r}", "expected a date, found {original!r}"),
+    "bad_month": ("应为年-月（如 2020-02），实为 {original!r}", "expected a year-month such as 2020-02, found {original!r}"),
+    "bad_yes_no": ("应为 是 或 否，实为 {original!r}", "expected 是 or 否 (yes/no), found {original!r}"),
+    "bad_rate": ("应为比率（如 0.5% 或 0.005），实为 {original!r}", "expected a rate such as 0.5% or 0.005, found {original!r}"),
+    "bad_text": ("应为文字，实为 {original!r}", "expected text, found {original!r}"),
+})
+# --- reading workbooks ---------------------------------------------------------
+CATALOG.update({
+    "file_missing": ("文件不存在或无法访问: {file}", "file not found or not accessible: {file}"),
+    "file_unreadable": ("无法读取文件 {file}: {detail}", "cannot read {file}: {detail}"),
+    "file_encrypted": ("文件 {file} 已加密（设置了打开密码），请去掉密码后再提交", "{file} is encrypted (password to open); remove the password and submit again"),
+    "file_not_xlsx": ("文件 {file} 不是 .xlsx 工作簿（{detail}），请在Excel中另存为 .xlsx", "{file} is not an .xlsx workbook ({detail}); save it as .xlsx in Excel"),
+    "file_corrupt": ("文件 {file} 已损坏，无法打开（{detail}）", "{file} is damaged and cannot be opened ({detail})"),
+    "file_too_large": ("文件 {file} 过大（{size}），超过上限 {limit}", "{file} is too large ({size}), above the limit {limit}"),
+    "missing_sheet": ("缺少工作表 {sheet}", "sheet {sheet} is missing"),
+    "no_header": ("在前{rows}行中找不到表头（应为: {expected}）", "no header row found in the first {rows} rows (expected: {expected})"),
+    "missing_column": ("缺少列 {column}", "column {column} is missing"),
+    "missing_field": ("封面缺少 {column}", "the cover has no {column}"),
+    "header_moved": ("表头在第{row}行（标准为第1行），已自动识别", "the header is in row {row} (standard: row 1); found it anyway"),
+    "total_mismatch": ("合计行 {column} 为 {value}，各行之和为 {expected}", "the total row says {value} for {column}, the rows add up to {expected}"),
+    "blank_rows_inside": ("数据中间有{count}个空行，已跳过", "{count} blank rows inside the data were skipped"),
+})
+# --- schema rules (rule id = message code) ----------------------------------------
+CATALOG.update({
+    "required": ("{column} 必填", "{column} is required"),
+    "unique": ("{column} 重复: {value}", "{column} is duplicated: {value}"),
+    "enum": ("{column} 应为 {choices} 之一，实为 {value!r}", "{column} must be one of {choices}, found {value!r}"),
+    "range": ("{column} 为 {value}，超出范围 {low}–{high}", "{column} is {value}, outside {low}–{high}"),
+    "uscc": ("{reason}", "{reason_en}"),
+    "idcard": ("{reason}", "{reason_en}"),
+    "mobile": ("{column} {value} 不是11位手机号", "{column} {value} is not an 11-digit mobile number"),
+    "phone": ("{column} {value} 不是有效电话号码", "{column} {value} is not a valid phone number"),
+    "wan_magnitude": ("{column} 为 {value}，单位是万元，是否误填为元？", "{column} is {value} in 万元 (10,000 yuan): was it typed in yuan?"),
+    "division_code": ("区划代码 {value} 与填报单位 {township} 不符，应为 {expected}", "division code {value} does not match the township {township}: expected {expected}"),
+    "le": ("{a}（{va}）不应大于 {b}（{vb}）", "{a} ({va}) must not exceed {b} ({vb})"),
+    "sum_equals": ("{column}（{value}）应等于 {parts} 之和（{expected}）", "{column} ({value}) must equal the sum of {parts} ({expected})"),
+    "sum_le": ("{parts} 之和（{total}）不应大于 {column}（{value}）", "the sum of {parts} ({total}) must not exceed {column} ({value})"),
+    "required_if": ("{when}为“是”时，{column}必填", "{column} is required when {when} is 是"),
+    "blank_if": ("{when}为“否”时，{column}应为空（实为 {value}）", "{column} must be blank when {when} is 否 (found {value})"),
+    "not_after_as_of": ("{column} {value} 晚于统计日期 {as_of}", "{column} {value} is after the reporting date {as_of}"),
+    "date_order": ("{a}（{va}）晚于 {b}（{vb}）", "{a} ({va}) is after {b} ({vb})"),
+    "required_if_present": ("已填{when}，{column}必填", "{column} is required when {when} is filled in"),
+    "required_if_value": ("{when}为“{equals}”时，{column}必填", "{column} is required when {when} is {equals}"),
+    "required_if_positive": ("{when}大于0时，{column}必填", "{column} is required when {when} is above 0"),
+    "same_day": ("{column}（{value}）与{other}（{expected}）不是同一天，应当日调度", "{column} ({value}) is not the same day as {other} ({expected}): dispatch the same day"),
+    "same_day_if": ("{when}为“{equals}”时，{column}应为{other}（{expected}），实为 {value}", "when {when} is {equals}, {column} must equal {other} ({expected}), found {value}"),
+    "shared_liaison": ("驻企联络员 {value} 同时联系 {count} 个企业（项目），应一企一员", "liaison officer {value} serves {count} enterprises (one officer per enterprise expected)"),
+    "running_stock": ("{item} 库存在此行变为负数（{stock}）", "the stock of {item} goes below zero at this row ({stock})"),
+    "derived": ("{column} 为 {value}，按规则应为 {expected}", "{column} is {value}, the rule gives {expected}"),
+    "exists_in": ("{column} {value!r} 不在 {where} 中", "{column} {value!r} is not listed in {where}"),
+    "cover_invalid": ("封面 {column} 无效: {detail}", "cover {column} is invalid: {detail}"),
+})
+CATALOG.update({
+    "no_as_of": ("封面缺少统计日期，按今天 {as_of} 计算", "the cover has no reporting date; using today, {as_of}"),
+    "total_row": ("合计行 {column} 为 {value}，各行之和为 {expected}", "the total row gives {value} for {column}; the rows add up to {expected}"),
+})
+# --- batches of workbooks --------------------------------------------------------
+CATALOG.update({
+    "county_duplicate": ("{column} {value} 同时出现在 {other}", "{column} {value} also appears in {other}"),
+    "duplicate_workbook": ("{township} {date} 有多个工作簿: {others}", "{township} has more than one workbook for {date}: {others}"),
+    "no_workbooks": ("没有找到工作簿: {paths}", "no workbooks found in: {paths}"),
+    "worker_failed": ("检查 {file} 时出错: {detail}", "checking {file} failed: {detail}"),
+})
+# --- reports ------------------------------------------------------------------
+CATALOG.update({
+    "verdict_pass": ("通过", "passed"),
+    "verdict_counts": ("{errors} 个错误，{warnings} 个警告", "{errors} errors, {warnings} warnings"),
+    "verdict_unreadable": ("无法读取", "unreadable"),
+    "col_cell": ("单元格", "Cell"),
+    "col_severity": ("级别", "Severity"),
+    "col_rule": ("规则", "Rule"),
+    "col_message": ("说明", "Message"),
+    "workbook_level": ("（工作簿）", "(workbook)"),
+    "sheet_level": ("（整表）", "(sheet)"),
+    "batch_total": ("共检查 {files} 个工作簿: {ok} 个通过，{bad} 个有错误，{unreadable} 个无法读取；{errors} 个错误，{warnings} 个警告", "{files} workbooks checked: {ok} passed, {bad} with errors, {unreadable} unreadable; {errors} errors, {warnings} warnings"),
+    "policy_used": ("政策参数: {policy}", "policy: {policy}"),
+    "all_rules": ("全部规则", "all rules"),
+})
+CATALOG.update({
+    "cli_bad_date": ("不是有效日期: {value!r}（应为 2020-03-11）", "not a valid date: {value!r} (use 2020-03-11)"),
+    "cli_written": ("已写入 {file}", "written: {file}"),
+    "cli_checking": ("正在检查", "checking"),
+})

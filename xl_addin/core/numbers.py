@@ -6,6 +6,7 @@ exact ``Fraction`` values, rounded only when displayed.
 
 from __future__ import annotations
 
+import numbers
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -34,6 +35,10 @@ def to_decimal(value: object) -> Decimal:
         return Decimal(repr(value))
     if isinstance(value, Fraction):
         return Decimal(value.numerator) / Decimal(value.denominator)
+    if isinstance(value, numbers.Integral):  # numpy and pandas integers
+        return Decimal(int(value))
+    if isinstance(value, numbers.Real):  # numpy floats
+        return to_decimal(float(value))
     if isinstance(value, str):
         try:
             return Decimal(value.strip())

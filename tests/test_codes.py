@@ -1,0 +1,196 @@
+"""Check digits of 统一社会信用代码 and 身份证号, masks and township codes.
+
+The check characters are recomputed here from the standards (GB 32100, GB 11714,
+GB 11643), independently of xl_addin.core.codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xl_addin.core.codes import mask_id_number, mask_phone, validate_id_number, validate_uscc
+from xl_addin.core.enterprise import division_code_matches, township_code
+from xl_addin.core.errors import CalcError
+
+CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_W = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # 3^(i-1) mod 31
+ORG_W = (3, 7, 9, 10, 5, 8, 4, 2)
+ID_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def org_check(body8: str) -> str:
+    total = sum(int(c, 36) * w for c, w in zip(body8, ORG_W, strict=True))  # A=10 … Z=35
+    c9 = 11 - total % 11
+    return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
+
+
+def uscc_check(body17: str) -> str:
+    return CHARSET[-sum(CHARSET.index(c) * w for c, w in zip(body17, USCC_W, strict=True)) % 31]
+
+
+def id_check(body17: str) -> str:
+    return "10X98765432"[sum(int(c) * w for c, w in zip(body17, ID_W, strict=True)) % 11]
+
+
+VALID_USCC = ["91350100M000100Y43", "91431123MA4RB2L75Y"]
+VALID_ID = "11010519491231002X"
+
+
+def test_independent_check_digits_agree_with_spec_examples():
+    for code in VALID_USCC:
+        assert org_check(code[8:16]) == code[16]
+        assert uscc_check(code[:17]) == code[17]
+    assert id_check(VALID_ID[:17]) == VALID_ID[17]
+
+
+def fails(validator, code: str) -> bool:
+    try:
+        validator(code)
+    except CalcError:
+        return True
+    return False
+
+
+# --- 统一社会信用代码 -------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", [
+    *VALID_USCC, "91350100m000100y43", " 91431123MA4RB2L75Y ", "9143 1123 MA4R B2L7 5Y",
+    "９１４３１１２３ＭＡ４ＲＢ２Ｌ７５Ｙ", "91431123ma4rb2l75y\t",
+])
+def test_uscc_valid_forms(typed):
+    assert validate_uscc(typed) in VALID_USCC
+
+
+@pytest.mark.parametrize(("typed", "code", "fragment"), [
+    ("91350100M000100Y4", "uscc_length", "实为17位"),
+    ("91350100M000100Y433", "uscc_length", "实为19位"),
+    ("", "uscc_length", "实为0位"),
+    ("91350100M000100Y44", "uscc_check", "应为 3"),
+    ("91350100M000100Y53", "uscc_org_check", "应为 4"),
+])
+def test_uscc_invalid(typed, code, fragment):
+    with pytest.raises(CalcError) as info:
+        validate_uscc(typed)
+    assert info.value.code == code
+    assert fragment in info.value.message()
+
+
+@pytest.mark.parametrize("char", ["I", "O", "Z", "S", "V", "-", "*"])
+def test_uscc_refuses_characters_outside_the_charset(char):
+    typed = VALID_USCC[1][:9] + char + VALID_USCC[1][10:]
+    with pytest.raises(CalcError) as info:
+        validate_uscc(typed)
+    assert info.value.code == "uscc_char"
+    assert "第10位" in info.value.message()
+
+
+@st.composite
+def uscc_codes(draw) -> str:
+    head = "".join(draw(st.lists(st.sampled_from(CHARSET), min_size=8, max_size=8)))
+    org = "".join(draw(st.lists(st.sampled_from(CHARSET), min_size=8, max_size=8)))
+    body = head + org + org_check(org)
+    return body + uscc_check(body)
+
+
+@given(uscc_codes())
+def test_generated_uscc_passes(code):
+    assert validate_uscc(code) == code
+
+
+@given(uscc_codes(), st.integers(0, 17), st.sampled_from(CHARSET + "IOZSV-#"))
+def test_any_single_change_to_a_uscc_fails(code, pos, char):
+    if code[pos] == char:
+        char = CHARSET[(CHARSET.index(char) + 1) % len(CHARSET)]
+    assert fails(validate_uscc, code[:pos] + char + code[pos + 1:])
+
+
+# --- 身份证号 ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", [
+    VALID_ID, "11010519491231002x", " 11010519491231002X ", "110105 19491231 002X",
+    "１１０１０５１９４９１２３１００２Ｘ",
+])
+def test_id_valid_forms(typed):
+    assert validate_id_number(typed) == VALID_ID
+
+
+def with_check(body17: str) -> str:
+    return body17 + id_check(body17)
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("11010519491231002", "id_length"),
+    ("11010519491231002XX", "id_length"),
+    ("1101051949123100AX", "id_char"),
+    ("11010519491231002Y", "id_char"),
+    ("110105194912310021", "id_check"),
+    (with_check("11010519490230002"), "id_birth"),  # 1949-02-30 does not exist
+    (with_check("11010519500229002"), "id_birth"),  # 1950 is not a leap year
+    (with_check("11010519491301002"), "id_birth"),
+])
+def test_id_invalid(typed, code):
+    with pytest.raises(CalcError) as info:
+        validate_id_number(typed)
+    assert info.value.code == code
+
+
+def test_id_birth_reason_names_the_date():
+    with pytest.raises(CalcError) as info:
+        validate_id_number(with_check("11010519490230002"))
+    assert info.value.message() == "身份证号中的出生日期 19490230 不存在"
+
+
+@st.composite
+def id_numbers(draw) -> str:
+    region = draw(st.from_regex(r"[0-9]{6}", fullmatch=True))
+    birth = draw(st.dates(dt.date(1900, 1, 1), dt.date(2020, 12, 31)))
+    seq = draw(st.from_regex(r"[0-9]{3}", fullmatch=True))
+    return with_check(region + birth.strftime("%Y%m%d") + seq)
+
+
+@given(id_numbers())
+def test_generated_id_passes(number):
+    assert validate_id_number(number) == number
+
+
+@given(id_numbers(), st.integers(0, 17), st.sampled_from("0123456789XABZ-*"))
+def test_any_single_change_to_an_id_fails(number, pos, char):
+    if number[pos] == char:
+        char = "0" if char == "X" else str((int(char) + 1) % 10)
+    assert fails(validate_id_number, number[:pos] + char + number[pos + 1:])
+
+
+@pytest.mark.bug
+def test_id_refuses_non_ascii_digits():
+    # BUG: str.isdigit()/int() accept Arabic-Indic digits, so the ID below (the spec's valid
+    # example written with U+0660…U+0669) passes and comes back with non-ASCII digits.
+    arabic = VALID_ID[:17].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) + "X"
+    assert fails(validate_id_number, arabic)
+
+
+# --- masks and townships --------------------------------------------------------
+
+def test_masks():
+    assert mask_id_number(VALID_ID) == "110105********002X"
+    assert mask_phone("138 1234 5678") == "138****5678"
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("泷泊镇", "431123100"), ("江村镇", "431123101"), ("何家洞镇", "431123104"),
+    ("塘底乡", "431123206"), (" 上梧江瑶族乡 ", "431123207"), ("打鼓坪乡", "431123210"),
+])
+def test_township_codes(policy, name, code):
+    assert township_code(policy, name) == code
+    assert division_code_matches(policy, name, code)
+    assert division_code_matches(policy, name, code + "000")
+    assert not division_code_matches(policy, name, "431123999")
+
+
+def test_unknown_township(policy):
+    with pytest.raises(CalcError) as info:
+        township_code(policy, "永州市")
+    assert info.value.code == "division_unknown"

@@ -1,0 +1,62 @@
+"""One record for everything the checks find: reader quirks and rule failures alike."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from .messages import Lang, text
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def label(self, lang: Lang = "zh") -> str:
+        if lang == "zh":
+            return "错误" if self is Severity.ERROR else "警告"
+        return self.value
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A finding at a cell (or a sheet or workbook when ``cell`` is None).
+
+    ``message`` is rendered from ``rule`` and ``params`` through the message
+    catalog, in either language.
+    """
+
+    workbook: str
+    sheet: str | None
+    cell: str | None
+    row: int | None
+    column: str | None
+    rule: str
+    severity: Severity
+    params: dict[str, Any] = field(default_factory=dict)
+    value: Any = None
+    expected: Any = None
+
+    def message(self, lang: Lang = "zh") -> str:
+        return text(self.rule, lang, **self.params)
+
+    @property
+    def location(self) -> str:
+        """``规模工业企业!F7``, a sheet name, or the workbook."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or self.workbook
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data["message"] = self.message(lang)
+        data["message_zh"] = self.message("zh")
+        data["message_en"] = self.message("en")
+        return data
+
+
+def sort_key(finding: Finding) -> tuple[Any, ...]:
+    return (finding.workbook, finding.sheet or "", finding.row or 0, finding.cell or "",
+            finding.rule)

@@ -1,0 +1,262 @@
+"""The headline indicators: each defined once, as a Python computation over the typed
+sheets and as the native Excel formula of the 汇总 sheet.
+
+Counts and sums are additive, so the county summary adds them over townships;
+rates are always recomputed from the added counts, never averaged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import pandas as pd
+
+from .core.numbers import format_percent, round_money, to_decimal
+from .schema import WorkbookSpec
+
+Tables = Mapping[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an indicator needs besides the tables."""
+
+    project_month: str  # "2020-02": projects planned for this month
+    cover: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str
+    label: str
+    unit: str
+    compute: Callable[[Tables, Context], Any]
+    formula: str  # with {sheet.header} column references and {month}
+    money: bool = False
+
+
+@dataclass(frozen=True)
+class Rate:
+    key: str
+    label: str
+    numerator: str
+    denominator: str
+    decimals: int
+    strip_zeros: bool = False
+
+
+def _rows(sheet: str) -> Callable[[Tables, Context], int]:
+    return lambda t, c: len(t[sheet]) if sheet in t else 0
+
+
+def _sum(sheet: str, column: str) -> Callable[[Tables, Context], Any]:
+    def compute(t: Tables, c: Context) -> Any:
+        if sheet not in t or column not in t[sheet]:
+            return 0
+        return _total(t[sheet][column])
+    return compute
+
+
+def _total(series: pd.Series) -> Any:
+    values = series.dropna()
+    if values.empty:
+        return 0
+    total = sum(to_decimal(v) for v in values)
+    return int(total) if total == total.to_integral_value() else total
+
+
+def _where(sheet: str, mask: Callable[[pd.DataFrame, Context], pd.Series],
+           column: str | None = None) -> Callable[[Tables, Context], Any]:
+    def compute(t: Tables, c: Context) -> Any:
+        if sheet not in t or t[sheet].empty:
+            return 0
+        frame = t[sheet]
+        selected = frame[mask(frame, c).fillna(False).astype(bool)]
+        return len(selected) if column is None else _total(selected[column])
+    return compute
+
+
+def _eq(column: str, value: Any) -> Callable[[pd.DataFrame, Context], pd.Series]:
+    return lambda f, c: f[column] == value
+
+
+def _month(column: str) -> Callable[[pd.DataFrame, Context], pd.Series]:
+    return lambda f, c: f[column] == c.project_month
+
+
+def _month_and(column: str, other: str, value: Any) -> Callable[[pd.DataFrame, Context], pd.Series]:
+    return lambda f, c: (f[column] == c.project_month) & (f[other] == value)
+
+
+def _positive(column: str) -> Callable[[pd.DataFrame, Context], pd.Series]:
+    return lambda f, c: f[column].fillna(0) > 0
+
+
+def _supplies(item: str, direction: str) -> Callable[[pd.DataFrame, Context], pd.Series]:
+    return lambda f, c: (f["物资名称"] == item) & (f["收支"] == direction)
+
+
+def _cover(field: str) -> Callable[[Tables, Context], Any]:
+    return lambda t, c: c.cover.get(field) or 0
+
+
+FINANCE_KINDS = {
+    "bank_intent": "银企对接意向",
+    "bank_loan": "银行贷款",
+    "startup_loan": "创业担保贷款",
+    "loan_extension": "贷款展期",
+    "guarantee": "融资担保",
+}
+
+E, P = "规模工业企业", "重点项目"
+
+COUNTS: tuple[Count, ...] = (
+    Count("enterprises", "规模工业企业数", "家", _rows("enterprises"),
+          'COUNTA({规模工业企业.企业名称})-1'),
+    Count("enterprises_resumed", "已开复工规模工业企业数", "家",
+          _where("enterprises", _eq("是否开复工", True)), 'COUNTIF({规模工业企业.是否开复工},"是")'),
+    Count("staff", "规模工业企业职工总数", "人", _sum("enterprises", "职工总数"),
+          "SUM({规模工业企业.职工总数})"),
+    Count("on_duty", "规模工业企业上岗人员", "人", _sum("enterprises", "已上岗人数"),
+          "SUM({规模工业企业.已上岗人数})"),
+    Count("projects_planned", "计划{month_label}开复工重点项目数", "个",
+          _where("projects", _month("计划开复工月份")), 'COUNTIF({重点项目.计划开复工月份},"{month}")'),
+    Count("projects_resumed", "其中已开复工", "个",
+          _where("projects", _month_and("计划开复工月份", "是否开复工", True)),
+          'COUNTIFS({重点项目.计划开复工月份},"{month}",{重点项目.是否开复工},"是")'),
+    Count("projects_planned_staff", "重点项目计划用工人数", "人",
+          _where("projects", _month("计划开复工月份"), "计划用工人数"),
+          'SUMIF({重点项目.计划开复工月份},"{month}",{重点项目.计划用工人数})'),
+    Count("projects_arrived", "重点项目到岗人数", "人",
+          _where("projects", _month("计划开复工月份"), "到岗人数"),
+          'SUMIF({重点项目.计划开复工月份},"{month}",{重点项目.到岗人数})'),
+    Count("small_micro", "小微企业户数", "家", _sum("small_micro", "企业户数"),
+          "SUM({小微企业.企业户数})"),
+    Count("small_micro_operating", "小微企业正常运营户数", "家", _sum("small_micro", "正常运营户数"),
+          "SUM({小微企业.正常运营户数})"),
+    Count("migrants", "返乡农民工人数", "人", _sum("migrant_workers", "返乡农民工人数"),
+          "SUM({返乡务工人员.返乡农民工人数})"),
+    Count("migrants_back", "返乡农民工已返岗人数", "人", _sum("migrant_workers", "已返岗人数"),
+          "SUM({返乡务工人员.已返岗人数})"),
+    Count("poor_total", "贫困劳动力总数", "人", _sum("poverty_labour", "贫困劳动力总数"),
+          "SUM({贫困劳动力.贫困劳动力总数})"),
+    Count("poor_working", "其中务工人员", "人", _sum("poverty_labour", "务工人数"),
+          "SUM({贫困劳动力.务工人数})"),
+    Count("poor_back", "贫困劳动力已返岗", "人", _sum("poverty_labour", "已返岗小计"),
+          "SUM({贫困劳动力.已返岗小计})"),
+    Count("poor_out_of_province", "其中省外", "人", _sum("poverty_labour", "已返岗省外"),
+          "SUM({贫困劳动力.已返岗省外})"),
+    Count("poor_in_province", "其中省内县外", "人", _sum("poverty_labour", "已返岗省内县外"),
+          "SUM({贫困劳动力.已返岗省内县外})"),
+    Count("poor_in_county", "其中县内", "人", _sum("poverty_labour", "已返岗县内"),
+          "SUM({贫困劳动力.已返岗县内})"),
+    Count("poor_waiting", "贫困劳动力待返岗", "人", _sum("poverty_labour", "待返岗人数"),
+          "SUM({贫困劳动力.待返岗人数})"),
+    Count("poor_not_resumed", "贫困劳动力未复工", "人", _sum("poverty_labour", "未复工人数"),
+          "SUM({贫困劳动力.未复工人数})"),
+    Count("hazards", "安全隐患", "条", _rows("hazards"), "COUNTA({安全隐患台账.隐患编号})-1"),
+    Count("hazards_closed", "已整改到位（已销号）", "条",
+          _where("hazards", _eq("状态", "已销号")), 'COUNTIF({安全隐患台账.状态},"已销号")'),
+    Count("issues", "交办问题", "个", _rows("issues"), "COUNTA({问题交办台账.问题编号})-1"),
+    Count("issues_same_day", "当日办结", "个", _where("issues", _eq("状态", "当日办结")),
+          'COUNTIF({问题交办台账.状态},"当日办结")'),
+    Count("refund_enterprises", "稳岗返还企业数", "家",
+          _where("stabilization", _positive("返还金额（元）")), 'COUNTIF({稳岗返还.返还金额（元）},">0")'),
+    Count("refund_amount", "稳岗返还金额", "元", _sum("stabilization", "返还金额（元）"),
+          "SUM({稳岗返还.返还金额（元）})", money=True),
+    Count("absorption_people", "吸纳就业补贴人数", "人",
+          _where("absorption", _positive("补贴金额（元）")), 'COUNTIF({吸纳就业补贴.补贴金额（元）},">0")'),
+    Count("absorption_amount", "吸纳就业补贴金额", "元", _sum("absorption", "补贴金额（元）"),
+          "SUM({吸纳就业补贴.补贴金额（元）})", money=True),
+    Count("si_exemption_amount", "社保减免金额", "元", _sum("si_exemption", "减免金额（元）"),
+          "SUM({社保减免.减免金额（元）})", money=True),
+    *(
+        item
+        for key, kind in FINANCE_KINDS.items()
+        for item in (
+            Count(f"{key}_count", f"{kind}笔数", "笔", _where("financing", _eq("类型", kind)),
+                  f'COUNTIF({{金融支持.类型}},"{kind}")'),
+            Count(f"{key}_amount", f"{kind}金额", "万元",
+                  _where("financing", _eq("类型", kind), "金额（万元）"),
+                  f'SUMIF({{金融支持.类型}},"{kind}",{{金融支持.金额（万元）}})'),
+        )
+    ),
+    Count("masks_in", "口罩入库", "个", _where("supplies", _supplies("口罩", "入库"), "数量"),
+          'SUMIFS({防疫物资.数量},{防疫物资.物资名称},"口罩",{防疫物资.收支},"入库")'),
+    Count("agm_tests", "AGM检测", "人次", _cover("AGM检测人次"), "N({封面.AGM检测人次})"),
+)
+
+RATES: tuple[Rate, ...] = (
+    Rate("resumption_rate", "开复工率", "enterprises_resumed", "enterprises", 2),
+    Rate("on_duty_rate", "上岗率", "on_duty", "staff", 1),
+    Rate("project_resumption_rate", "重点项目开复工率", "projects_resumed", "projects_planned", 1,
+         strip_zeros=True),
+    Rate("arrival_rate", "到岗率", "projects_arrived", "projects_planned_staff", 1,
+         strip_zeros=True),
+    Rate("migrant_return_rate", "返岗率", "migrants_back", "migrants", 1),
+    Rate("hazard_fix_rate", "隐患整改率", "hazards_closed", "hazards", 1, strip_zeros=True),
+    Rate("same_day_rate", "当日办结率", "issues_same_day", "issues", 1, strip_zeros=True),
+)
+
+
+def previous_month(as_of: dt.date) -> str:
+    """The reporting month of key projects: the month before 统计日期 (3-11 → 2020-02)."""
+    first = as_of.replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year:04d}-{first.month:02d}"
+
+
+def month_label(month: str) -> str:
+    return f"{int(month[5:7])}月"
+
+
+def compute_counts(tables: Tables, context: Context) -> dict[str, Any]:
+    return {c.key: c.compute(tables, context) for c in COUNTS}
+
+
+def compute_rates(counts: Mapping[str, Any]) -> dict[str, Fraction | None]:
+    out: dict[str, Fraction | None] = {}
+    for r in RATES:
+        den = counts.get(r.denominator) or 0
+        out[r.key] = None if not den else Fraction(to_decimal(counts[r.numerator])) / Fraction(
+            to_decimal(den))
+    return out
+
+
+def format_rate(rate: Rate, value: Fraction | None) -> str:
+    return "—" if value is None else format_percent(value, rate.decimals,
+                                                     strip_zeros=rate.strip_zeros)
+
+
+def add_counts(many: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """County totals: counts and sums added over townships."""
+    out: dict[str, Any] = {}
+    for c in COUNTS:
+        total = sum((to_decimal(m.get(c.key) or 0) for m in many), to_decimal(0))
+        out[c.key] = round_money(total) if c.money else (
+            int(total) if total == total.to_integral_value() else total)
+    return out
+
+
+_REF = re.compile(r"\{([^{}.]+)\.([^{}]+)\}")
+
+
+def excel_formula(count: Count, spec: WorkbookSpec, month: str,
+                  cover_cells: Mapping[str, str]) -> str:
+    """The native formula of an indicator, with whole-column references resolved from the
+    schema (so a column moved in the schema moves in the formula)."""
+    from .reader import column_letter
+
+    def resolve(match: re.Match[str]) -> str:
+        sheet, header = match[1], match[2]
+        if sheet == "封面":
+            return f"'封面'!{cover_cells[header]}"
+        headers = spec.sheet(sheet).headers
+        letter = column_letter(headers.index(header))
+        return f"'{sheet}'!${letter}:${letter}"
+
+    return "=" + _REF.sub(resolve, count.formula.replace("{month}", month))

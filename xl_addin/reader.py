@@ -1,0 +1,355 @@
+"""A tolerant reader for the standard workbook.
+
+It finds the header row itself (title rows and merged cells above it), maps
+headers tolerantly (spaces, full-width （）), stops at trailing blank rows,
+recognises a 合计 row, and keeps the Excel address of every value. Values come
+from python-calamine; formula error values and formulas without a cached value,
+which calamine reads as blank, are recovered from the sheet XML.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+import python_calamine as pc
+from defusedxml import ElementTree as SafeET
+
+from .findings import Finding, Severity
+from .markers import CellError, Uncalculated
+from .messages import text
+from .schema import SheetSpec, WorkbookSpec, header_key, load_workbook_spec
+
+HEADER_SCAN_ROWS = 30
+TOTAL_LABELS = frozenset({"合计", "总计", "合计:", "总合计"})
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+class ReadError(Exception):
+    """A workbook that cannot be read at all; ``message()`` says why, naming the file."""
+
+    def __init__(self, rule: str, **params: Any) -> None:
+        self.rule = rule
+        self.params = params
+        super().__init__(text(rule, "en", **params))
+
+    def message(self, lang: str = "zh") -> str:
+        return text(self.rule, lang, **self.params)  # type: ignore[arg-type]
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index - 1
+
+
+@dataclass
+class SheetData:
+    """One data sheet as read: raw values by column, with their Excel rows."""
+
+    spec: SheetSpec
+    name: str  # the sheet's name in the workbook
+    header_row: int | None = None  # 1-based
+    columns: dict[str, int] = field(default_factory=dict)  # header -> 0-based column
+    rows: list[int] = field(default_factory=list)  # 1-based Excel row of each data row
+    data: dict[str, list[Any]] = field(default_factory=dict)  # header -> raw values
+    total_row: int | None = None
+    total: dict[str, Any] = field(default_factory=dict)
+
+    def address(self, header: str, index: int) -> str:
+        return f"{column_letter(self.columns[header])}{self.rows[index]}"
+
+    def header_address(self, header: str) -> str | None:
+        if header in self.columns and self.header_row:
+            return f"{column_letter(self.columns[header])}{self.header_row}"
+        return None
+
+
+@dataclass
+class CoverData:
+    spec: SheetSpec
+    name: str
+    values: dict[str, Any] = field(default_factory=dict)  # field name -> raw value
+    cells: dict[str, str] = field(default_factory=dict)  # field name -> B-column address
+
+
+@dataclass
+class WorkbookData:
+    path: str
+    display: str  # the path as given, for messages
+    cover: CoverData | None
+    sheets: dict[str, SheetData]  # by sheet key
+    findings: list[Finding]
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → part path inside the package."""
+    root = SafeET.fromstring(archive.read("xl/workbook.xml"))
+    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{NS_PKG_REL}Relationship")}
+    parts = {}
+    for sheet in root.iter(f"{NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{NS_REL}id"), "")
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl", target))
+        parts[sheet.get("name", "")] = os.path.normpath(path).replace(os.sep, "/")
+    return parts
+
+
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _formula_markers(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], Any]:
+    """(row, col) 0-based → CellError / Uncalculated, for the cells calamine reads as blank."""
+    try:
+        raw = archive.read(part)
+    except KeyError:
+        return {}
+    if b't="e"' not in raw and b"<f" not in raw:
+        return {}
+    markers: dict[tuple[int, int], Any] = {}
+    for _, elem in SafeET.iterparse(_Bytes(raw), events=("end",)):
+        if elem.tag != f"{NS_MAIN}c":
+            continue
+        ref = _CELL_REF.match(elem.get("r", ""))
+        value = elem.find(f"{NS_MAIN}v")
+        formula = elem.find(f"{NS_MAIN}f")
+        if ref:
+            key = (int(ref[2]) - 1, column_index(ref[1]))
+            if elem.get("t") == "e" and value is not None and value.text:
+                markers[key] = CellError(value.text)
+            elif formula is not None and (value is None or value.text is None):
+                if formula.text or formula.get("t") != "shared":
+                    markers[key] = Uncalculated(formula.text or "")
+        elem.clear()
+    return markers
+
+
+class _Bytes:
+    """A minimal file object over bytes for iterparse."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data, self._pos = data, 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self._data) if size < 0 else self._pos + size
+        chunk = self._data[self._pos:end]
+        self._pos += len(chunk)
+        return chunk
+
+
+def _grid(book: pc.CalamineWorkbook, name: str) -> tuple[list[list[Any]], int, int]:
+    sheet = book.get_sheet_by_name(name)
+    rows = sheet.to_python()
+    start = sheet.start or (0, 0)
+    return rows, start[0], start[1]
+
+
+def _open(path: str, display: str) -> pc.CalamineWorkbook:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError as exc:
+        raise ReadError("file_missing", file=display) from exc
+    except OSError as exc:
+        raise ReadError("file_unreadable", file=display, detail=exc.strerror or str(exc)) from exc
+    if head.startswith(OLE2_MAGIC):
+        if _is_encrypted_ole(path):
+            raise ReadError("file_encrypted", file=display)
+        raise ReadError("file_not_xlsx", file=display, detail="Excel 97-2003 (.xls)")
+    if not head.startswith(b"PK"):
+        raise ReadError("file_not_xlsx", file=display, detail=_guess_kind(head))
+    try:
+        return pc.CalamineWorkbook.from_path(path)
+    except BaseException as exc:  # PanicException derives from BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise ReadError("file_corrupt", file=display, detail=_short(exc)) from exc
+
+
+def _is_encrypted_ole(path: str) -> bool:
+    try:
+        import olefile
+    except ImportError:  # pragma: no cover - oletools is optional
+        return True
+    try:
+        with olefile.OleFileIO(path) as ole:
+            return ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
+    except Exception:
+        return False
+
+
+def _guess_kind(head: bytes) -> str:
+    if not head:
+        return "空文件 / empty file"
+    if head.startswith(b"<?xml") or head.startswith(b"<"):
+        return "XML/HTML"
+    return "CSV/文本 / text" if all(32 <= b < 127 or b in b"\r\n\t" for b in head) else "unknown"
+
+
+def _short(exc: BaseException) -> str:
+    message = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {message[0][:160]}" if message else type(exc).__name__
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _find_header(rows: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[str, int]] | None:
+    wanted = {header_key(c.name): c.name for c in spec.columns}
+    need = max(2, len(wanted) // 2)
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found: dict[str, int] = {}
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                name = wanted.get(header_key(value))
+                if name and name not in found:
+                    found[name] = c
+        if len(found) >= need:
+            return r, found
+    return None
+
+
+def _is_total(row: list[Any]) -> bool:
+    return any(isinstance(v, str) and header_key(v) in TOTAL_LABELS for v in row[:4])
+
+
+def _read_table(book: pc.CalamineWorkbook, archive: zipfile.ZipFile | None, parts: dict[str, str],
+                name: str, spec: SheetSpec, display: str, findings: list[Finding]) -> SheetData:
+    grid, row0, col0 = _grid(book, name)
+    sheet = SheetData(spec, name)
+    located = _find_header(grid, spec)
+    if located is None:
+        findings.append(Finding(display, name, None, None, None, "no_header", Severity.ERROR,
+                                {"rows": HEADER_SCAN_ROWS, "expected": "、".join(spec.headers)}))
+        return sheet
+    header_r, found = located
+    sheet.header_row = header_r + row0 + 1
+    sheet.columns = {h: c + col0 for h, c in found.items()}
+    if sheet.header_row != 1:
+        findings.append(Finding(display, name, None, sheet.header_row, None, "header_moved",
+                                Severity.WARNING, {"row": sheet.header_row}))
+    for column in spec.columns:
+        if column.name not in found:
+            findings.append(Finding(
+                display, name, None, sheet.header_row, column.name, "missing_column",
+                Severity.ERROR if column.required else Severity.WARNING, {"column": column.name}))
+    markers = _formula_markers(archive, parts[name]) if archive and name in parts else {}
+    local = list(found.items())
+    data: dict[str, list[Any]] = {h: [] for h, _ in local}
+    body = grid[header_r + 1:]
+    last = len(body)
+    while last and all(_blank(v) for v in body[last - 1]) and not any(
+            (header_r + 1 + last - 1 + row0, c + col0) in markers for _, c in local):
+        last -= 1
+    blank_inside = 0
+    for offset, row in enumerate(body[:last]):
+        excel_r0 = header_r + 1 + offset + row0
+        values = []
+        for _, c in local:
+            value = row[c] if c < len(row) else None
+            if _blank(value):
+                value = markers.get((excel_r0, c + col0), value)
+            values.append(value)
+        if _is_total(row):
+            sheet.total_row = excel_r0 + 1
+            sheet.total = {h: v for (h, _), v in zip(local, values, strict=True)}
+            continue
+        if all(_blank(v) for v in values):
+            blank_inside += 1
+            continue
+        sheet.rows.append(excel_r0 + 1)
+        for (header, _), value in zip(local, values, strict=True):
+            data[header].append(value)
+    if blank_inside:
+        findings.append(Finding(display, name, None, None, None, "blank_rows_inside",
+                                Severity.WARNING, {"count": blank_inside}))
+    sheet.data = data
+    return sheet
+
+
+def _read_cover(book: pc.CalamineWorkbook, name: str, spec: SheetSpec, display: str,
+                findings: list[Finding]) -> CoverData:
+    grid, row0, col0 = _grid(book, name)
+    cover = CoverData(spec, name)
+    wanted = {header_key(c.name): c.name for c in spec.columns}
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row[:-1]):
+            if isinstance(value, str) and header_key(value) in wanted:
+                field_name = wanted[header_key(value)]
+                cover.values[field_name] = row[c + 1]
+                cover.cells[field_name] = f"{column_letter(c + 1 + col0)}{r + row0 + 1}"
+                break
+    for column in spec.columns:
+        if column.name not in cover.values and not column.optional_field:
+            findings.append(Finding(display, name, None, None, column.name, "missing_field",
+                                    Severity.ERROR if column.required else Severity.WARNING,
+                                    {"column": column.name}))
+    return cover
+
+
+def read_workbook(path: str | os.PathLike[str], display: str | None = None,
+                  spec: WorkbookSpec | None = None) -> WorkbookData:
+    """Read a standard workbook. Raises ``ReadError`` when the file cannot be read at all;
+    everything else becomes a finding."""
+    spec = spec or load_workbook_spec()
+    path = str(path)
+    display = display or path
+    book = _open(path, display)
+    findings: list[Finding] = []
+    try:
+        archive: zipfile.ZipFile | None = zipfile.ZipFile(path)
+        parts = _sheet_parts(archive)
+    except Exception:
+        archive, parts = None, {}
+    try:
+        names = {header_key(n): n for n in book.sheet_names}
+        cover = None
+        sheets: dict[str, SheetData] = {}
+        for sheet_spec in spec.sheets:
+            if sheet_spec.kind == "summary":
+                continue
+            actual = names.get(header_key(sheet_spec.sheet))
+            if actual is None:
+                findings.append(Finding(display, sheet_spec.sheet, None, None, None,
+                                        "missing_sheet", Severity.ERROR,
+                                        {"sheet": sheet_spec.sheet}))
+                continue
+            try:
+                if sheet_spec.kind == "keyvalue":
+                    cover = _read_cover(book, actual, sheet_spec, display, findings)
+                else:
+                    sheets[sheet_spec.key] = _read_table(book, archive, parts, actual, sheet_spec,
+                                                         display, findings)
+            except ReadError:
+                raise
+            except BaseException as exc:
+                if isinstance(exc, KeyboardInterrupt | SystemExit):
+                    raise
+                raise ReadError("file_corrupt", file=display, detail=_short(exc)) from exc
+    finally:
+        if archive is not None:
+            archive.close()
+        book.close()
+    return WorkbookData(path, display, cover, sheets, findings)
+
+
+__all__ = ["ReadError", "SheetData", "WorkbookData", "column_letter", "read_workbook"]

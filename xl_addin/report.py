@@ -1,0 +1,188 @@
+"""One batch of findings, rendered as a console table, JSON, JUnit XML, SARIF or GitHub
+annotations."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from itertools import groupby
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .batch import Batch, Checked
+from .findings import Finding, Severity
+from .messages import Lang, text
+
+FORMATS = ("table", "json", "junit", "sarif", "github")
+
+
+def verdict(result: Checked, lang: Lang = "zh") -> str:
+    if result.unreadable:
+        return text("verdict_unreadable", lang)
+    if not result.errors and not result.warnings:
+        return text("verdict_pass", lang)
+    return text("verdict_counts", lang, errors=result.errors, warnings=result.warnings)
+
+
+def totals(batch: Batch) -> dict[str, int]:
+    findings = batch.all_findings
+    return {
+        "files": len(batch.results),
+        "ok": sum(not r.unreadable and not _errors(batch, r) for r in batch.results),
+        "bad": sum(not r.unreadable and bool(_errors(batch, r)) for r in batch.results),
+        "unreadable": sum(r.unreadable for r in batch.results),
+        "errors": sum(f.severity is Severity.ERROR for f in findings),
+        "warnings": sum(f.severity is Severity.WARNING for f in findings),
+    }
+
+
+def _errors(batch: Batch, result: Checked) -> int:
+    return result.errors + sum(f.severity is Severity.ERROR and f.workbook == result.display
+                               for f in batch.findings)
+
+
+def _by_workbook(batch: Batch) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for finding in batch.all_findings:
+        grouped[finding.workbook].append(finding)
+    return grouped
+
+
+def render_table(batch: Batch, console: Console, lang: Lang = "zh") -> None:
+    grouped = _by_workbook(batch)
+    for result in batch.results:
+        findings = grouped.get(result.display, [])
+        style = "red" if result.unreadable or _errors(batch, result) else (
+            "yellow" if findings else "green")
+        console.print(f"[bold]{result.display}[/bold]  [{style}]{verdict(result, lang)}[/{style}]",
+                      highlight=False)
+        for sheet, items in groupby(findings, key=lambda f: f.sheet or ""):
+            table = Table(title=sheet or text("workbook_level", lang), title_justify="left",
+                          show_lines=False, expand=False)
+            for col in ("col_cell", "col_severity", "col_rule", "col_message"):
+                table.add_column(text(col, lang), overflow="fold")
+            for f in items:
+                severity = f.severity.label(lang)
+                colour = "red" if f.severity is Severity.ERROR else "yellow"
+                table.add_row(f.cell or "", f"[{colour}]{severity}[/{colour}]", f.rule,
+                              f.message(lang))
+            console.print(table)
+    console.print(text("batch_total", lang, **totals(batch)), highlight=False)
+
+
+def to_json(batch: Batch, lang: Lang = "zh") -> str:
+    data = {
+        "tool": "xl-addin",
+        "version": __version__,
+        "policy": next((r.policy for r in batch.results if r.policy), None),
+        "workbooks": [
+            {"workbook": r.display, "township": r.township,
+             "as_of": r.as_of.isoformat() if r.as_of else None,
+             "status": "unreadable" if r.unreadable else ("error" if _errors(batch, r) else "ok"),
+             "errors": _errors(batch, r), "warnings": r.warnings,
+             "verdict": verdict(r, lang)}
+            for r in batch.results
+        ],
+        "findings": [_finding_json(f, lang) for f in batch.all_findings],
+        "totals": totals(batch),
+        "exit_code": batch.exit_code,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def _finding_json(finding: Finding, lang: Lang) -> dict[str, Any]:
+    return {
+        "workbook": finding.workbook,
+        "sheet": finding.sheet,
+        "cell": finding.cell,
+        "row": finding.row,
+        "column": finding.column,
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "message": finding.message(lang),
+        "message_zh": finding.message("zh"),
+        "message_en": finding.message("en"),
+        "value": finding.value,
+        "expected": finding.expected,
+    }
+
+
+def to_junit(batch: Batch, lang: Lang = "zh") -> str:
+    """One test suite per workbook, one test case per rule that found something (failing
+    when it found an 错误), and one passing case when nothing was found."""
+    suites = ET.Element("testsuites", name="xl-addin")
+    grouped = _by_workbook(batch)
+    for result in batch.results:
+        findings = grouped.get(result.display, [])
+        by_rule: dict[str, list[Finding]] = defaultdict(list)
+        for f in findings:
+            by_rule[f.rule].append(f)
+        suite = ET.SubElement(suites, "testsuite", name=result.display)
+        failures = errors = 0
+        if not by_rule:
+            ET.SubElement(suite, "testcase", classname=result.display,
+                          name=text("all_rules", lang))
+        for rule, items in by_rule.items():
+            case = ET.SubElement(suite, "testcase", classname=result.display, name=rule)
+            body = "\n".join(f"{f.location}: [{f.severity.label(lang)}] {f.message(lang)}"
+                             for f in items)
+            if result.unreadable:
+                errors += 1
+                ET.SubElement(case, "error", message=items[0].message(lang)).text = body
+            elif any(f.severity is Severity.ERROR for f in items):
+                failures += 1
+                first = next(f for f in items if f.severity is Severity.ERROR)
+                ET.SubElement(case, "failure", message=f"{first.location}: "
+                              f"{first.message(lang)}").text = body
+            else:
+                ET.SubElement(case, "system-out").text = body
+        suite.set("tests", str(max(1, len(by_rule))))
+        suite.set("failures", str(failures))
+        suite.set("errors", str(errors))
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True)
+
+
+def to_sarif(batch: Batch, lang: Lang = "zh") -> str:
+    findings = batch.all_findings
+    rules = sorted({f.rule for f in findings})
+    sarif = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "xl-addin", "version": __version__,
+                                "rules": [{"id": r} for r in rules]}},
+            "results": [{
+                "ruleId": f.rule,
+                "level": "error" if f.severity is Severity.ERROR else "warning",
+                "message": {"text": f"{f.location}: {f.message(lang)}"},
+                "locations": [{
+                    "physicalLocation": {"artifactLocation": {"uri": f.workbook}},
+                    "logicalLocations": [{"fullyQualifiedName": f.location,
+                                          "kind": "member"}],
+                }],
+                "properties": {"sheet": f.sheet, "cell": f.cell},
+            } for f in findings],
+        }],
+    }
+    return json.dumps(sarif, ensure_ascii=False, indent=2)
+
+
+def _gh_escape(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def to_github(batch: Batch, lang: Lang = "zh") -> str:
+    lines = []
+    for f in batch.all_findings:
+        level = "error" if f.severity is Severity.ERROR else "warning"
+        props = f"file={_gh_escape(f.workbook).replace(',', '%2C')},title={f.rule}"
+        lines.append(f"::{level} {props}::{_gh_escape(f.location + ': ' + f.message(lang))}")
+    return "\n".join(lines)
+
+
+RENDERERS = {"json": to_json, "junit": to_junit, "sarif": to_sarif, "github": to_github}

@@ -1,0 +1,148 @@
+"""The standard workbook as data: the YAML files in ``schemas/`` loaded into typed specs.
+
+One YAML file per sheet lists its columns (header, type, required, unique,
+enumeration, range, width, number format, input hint, derived formula) and its
+row rules as named, registered checks. The template generator, the reader and
+the pandera schemas all read these specs: a header is spelled in one place.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .core.normalize import clean_text
+
+ColumnType = Literal["text", "code", "count", "number", "money", "rate", "date", "month", "yesno"]
+
+NUMBER_FORMATS: dict[str, str] = {
+    "text": "@",
+    "code": "@",
+    "count": "0",
+    "number": "#,##0.00",
+    "money": "#,##0.00",
+    "rate": "0.00%",
+    "date": "yyyy-mm-dd",
+    "month": "@",
+    "yesno": "@",
+}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    key: str
+    type: ColumnType
+    required: bool = False
+    unique: bool | str = False  # True: within the sheet; "county": across the batch too
+    enum: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    width: int = 12
+    hint: str | None = None
+    checks: tuple[str, ...] = ()
+    derived: str | None = None
+    severity: str = "error"
+    personal: bool = False
+    optional_field: bool = False
+
+    @property
+    def number_format(self) -> str:
+        return NUMBER_FORMATS[self.type]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    check: str
+    severity: str = "error"
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    sheet: str
+    key: str
+    kind: Literal["table", "keyvalue", "summary"]
+    title: str
+    columns: tuple[ColumnSpec, ...]
+    checks: tuple[CheckSpec, ...]
+    totals: tuple[str, ...]
+
+    @functools.cached_property
+    def by_name(self) -> dict[str, ColumnSpec]:
+        return {c.name: c for c in self.columns}
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+@dataclass(frozen=True)
+class WorkbookSpec:
+    name: str
+    file_name: str
+    sheets: tuple[SheetSpec, ...]
+    checks: tuple[CheckSpec, ...]
+
+    def sheet(self, name: str) -> SheetSpec:
+        for spec in self.sheets:
+            if spec.sheet == name or spec.key == name:
+                return spec
+        raise KeyError(name)
+
+    @property
+    def data_sheets(self) -> tuple[SheetSpec, ...]:
+        return tuple(s for s in self.sheets if s.kind == "table")
+
+
+def header_key(text: object) -> str:
+    """How headers are compared: NFKC (full-width （） → ()), no white space at all."""
+    return "".join(clean_text(text).split())
+
+
+def schema_dir() -> Path:
+    """``schemas/`` beside the package in a checkout, ``xl_addin/_schemas`` in a wheel."""
+    packaged = Path(__file__).parent / "_schemas"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "schemas"
+
+
+def _check(raw: dict[str, Any]) -> CheckSpec:
+    raw = dict(raw)
+    name = raw.pop("check")
+    severity = raw.pop("severity", "error")
+    return CheckSpec(name, severity, raw)
+
+
+def _sheet(raw: dict[str, Any]) -> SheetSpec:
+    kind = raw.get("kind", "table")
+    columns = tuple(
+        ColumnSpec(**{**c, "enum": tuple(c.get("enum", ())), "checks": tuple(c.get("checks", ()))})
+        for c in raw.get("columns", raw.get("fields", ()))
+    )
+    return SheetSpec(
+        sheet=raw["sheet"],
+        key=raw.get("key", raw["sheet"]),
+        kind=kind,
+        title=raw.get("title", raw["sheet"]),
+        columns=columns,
+        checks=tuple(_check(c) for c in raw.get("checks", ())),
+        totals=tuple(raw.get("totals", ())),
+    )
+
+
+@functools.cache
+def load_workbook_spec(directory: str | None = None) -> WorkbookSpec:
+    """Load ``workbook.yaml`` and the sheet files it names."""
+    base = Path(directory) if directory else schema_dir()
+    top = yaml.safe_load((base / "workbook.yaml").read_text(encoding="utf-8"))
+    sheets = tuple(
+        _sheet(yaml.safe_load((base / name).read_text(encoding="utf-8"))) for name in top["sheets"]
+    )
+    return WorkbookSpec(top["name"], top["file_name"], sheets,
+                        tuple(_check(c) for c in top.get("checks", ())))

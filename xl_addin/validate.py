@@ -1,0 +1,312 @@
+"""Validate one workbook: read it, coerce every column, run the pandera schemas and the
+workbook rules, and return every finding with its cell.
+
+This is the library call behind ``xl-addin check``, ``annotate``, ``summary`` and the
+ribbon's 校验本表.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .checks import (
+    CELL_RULES,
+    ROW_RULES,
+    Ctx,
+    derived_matches,
+    division_problem,
+    expected_value,
+    python_value,
+    records,
+    shown,
+    stock_after,
+)
+from .coerce import Quirk, coerce_column
+from .core.codes import mask_id_number, mask_phone
+from .core.policy import Policy, load_policy
+from .findings import Finding, Severity, sort_key
+from .pandera_schemas import Tag, build_schema
+from .reader import CoverData, ReadError, SheetData, WorkbookData, read_workbook
+from .schema import ColumnSpec, SheetSpec, WorkbookSpec, load_workbook_spec
+
+
+@dataclass
+class WorkbookResult:
+    """Everything the checks learnt about one workbook."""
+
+    path: str
+    display: str
+    findings: list[Finding] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # typed sheets by key
+    cover: dict[str, Any] = field(default_factory=dict)  # typed cover fields
+    as_of: dt.date | None = None
+    policy: str = ""
+    error: ReadError | None = None  # set when the file could not be read at all
+    addresses: dict[str, SheetData] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+    @property
+    def township(self) -> str | None:
+        return self.cover.get("填报单位")
+
+
+def _is_private(column: ColumnSpec) -> bool:
+    return column.personal or bool({"mobile", "phone"} & set(column.checks))
+
+
+def _mask(column: ColumnSpec, value: Any) -> Any:
+    if value is None or not _is_private(column):
+        return value
+    return mask_id_number(value) if column.personal else mask_phone(value)
+
+
+def _typed_series(values: list[Any], column: ColumnSpec) -> pd.Series:
+    kind = column.type
+    if kind == "count":
+        return pd.Series(pd.array(values, dtype="Int64"))
+    if kind in ("money", "number", "rate"):
+        return pd.Series(pd.array(values, dtype="Float64"))
+    if kind == "date":
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[ns]")
+    if kind == "yesno":
+        return pd.Series(pd.array(values, dtype="boolean"))
+    return pd.Series(values, dtype=object)
+
+
+class _SheetRun:
+    """Validation of one sheet."""
+
+    def __init__(self, result: WorkbookResult, sheet: SheetData, ctx: Ctx) -> None:
+        self.result, self.sheet, self.ctx = result, sheet, ctx
+        self.spec: SheetSpec = sheet.spec
+        self.unusable: dict[str, set[int]] = {}
+        self.findings: list[Finding] = []
+
+    def finding(self, column: str | None, index: int | None, rule: str, severity: Severity | str,
+                params: dict[str, Any], value: Any = None, expected: Any = None) -> None:
+        sheet = self.sheet
+        cell = sheet.address(column, index) if column in sheet.columns and index is not None \
+            else (sheet.header_address(column) if column else None)
+        row = sheet.rows[index] if index is not None else sheet.header_row
+        spec = self.spec.by_name.get(column) if column else None
+        if spec is not None and _is_private(spec):
+            value = _mask(spec, value)
+            params = {k: (_mask(spec, v) if k == "value" else v) for k, v in params.items()}
+        self.findings.append(Finding(self.result.display, sheet.name, cell, row, column, rule,
+                                     Severity(severity), params, value, expected))
+
+    def run(self) -> pd.DataFrame:
+        present = [c.name for c in self.spec.columns if c.name in self.sheet.data]
+        frame: dict[str, pd.Series] = {}
+        for name in present:
+            column = self.spec.by_name[name]
+            coerced = coerce_column(self.sheet.data[name], column.type)
+            self.unusable[name] = coerced.unusable
+            for quirk in coerced.quirks:
+                self._quirk(column, quirk)
+            frame[name] = _typed_series(coerced.values, column)
+        df = pd.DataFrame(frame, index=pd.RangeIndex(len(self.sheet.rows)))
+        schema, tags = build_schema(self.spec, present, self.ctx)
+        try:
+            schema.validate(df, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            self._failures(exc.failure_cases, tags, df)
+        self._total_row(df)
+        return df
+
+    def _quirk(self, column: ColumnSpec, quirk: Quirk) -> None:
+        params = {"original": _mask(column, quirk.original), "value": _mask(column, quirk.value)}
+        self.finding(column.name, quirk.index, quirk.rule, quirk.severity, params,
+                     value=params["original"], expected=params["value"])
+
+    def _failures(self, cases: pd.DataFrame, tags: dict[str, Tag], df: pd.DataFrame) -> None:
+        seen: set[tuple[str, int]] = set()
+        rows: list[dict[str, Any]] | None = None
+        extra: dict[str, pd.Series] = {}
+        for check, column, index in zip(cases["check"], cases["column"], cases["index"],
+                                        strict=True):
+            if index is None or pd.isna(index):
+                continue
+            key = {"not_nullable": f"required|{column}",
+                   "field_uniqueness": f"unique|{column}"}.get(check, check)
+            tag = tags.get(key)
+            if tag is None or (key, int(index)) in seen:
+                continue
+            i = int(index)
+            seen.add((key, i))
+            if i in self.unusable.get(tag.column, ()):
+                continue  # the coercion already reported this cell
+            if rows is None:
+                rows = records(df)
+            self._report(tag, i, rows[i], df, extra)
+
+    def _report(self, tag: Tag, i: int, row: dict[str, Any], df: pd.DataFrame,
+                extra: dict[str, pd.Series]) -> None:
+        column = tag.column
+        spec = self.spec.by_name[column]
+        value = row.get(column)
+        shown_value = shown(value)
+        if tag.rule == "required":
+            params: dict[str, Any] = {"column": column}
+        elif tag.rule == "unique":
+            params = {"column": column, "value": shown_value}
+        elif tag.rule == "enum":
+            params = {"column": column, "choices": "/".join(spec.enum), "value": shown_value}
+        elif tag.rule == "range":
+            params = {"column": column, "value": shown_value, **tag.args}
+        elif tag.rule in CELL_RULES:
+            params = {"column": column, "value": shown_value,
+                      **(CELL_RULES[tag.rule](value, self.ctx) or {})}
+        elif tag.rule == "derived":
+            expected = expected_value(spec, row, self.ctx)
+            if expected is None or derived_matches(spec, value, expected):
+                return
+            params = {"column": column, "value": shown_value, "expected": shown(expected)}
+            self.finding(column, i, "derived", tag.severity, params, shown_value, shown(expected))
+            return
+        else:
+            if tag.rule == "shared_liaison":
+                if "count" not in extra:
+                    officers = df[column]
+                    extra["count"] = officers.map(officers.value_counts())
+                row = {**row, "_count": int(extra["count"].iloc[i])}
+            if tag.rule == "running_stock":
+                if "stock" not in extra:
+                    extra["stock"] = stock_after(df)
+                row = {**row, "_stock": python_value(extra["stock"].iloc[i])}
+            params = ROW_RULES[tag.rule].params(tag.args, row, self.ctx)
+        self.finding(column, i, tag.rule, tag.severity, params, shown_value)
+
+    def _total_row(self, df: pd.DataFrame) -> None:
+        sheet = self.sheet
+        if sheet.total_row is None:
+            return
+        for name in self.spec.totals:
+            if name not in sheet.total or name not in df:
+                continue
+            coerced = coerce_column([sheet.total[name]], self.spec.by_name[name].type)
+            given = coerced.values[0]
+            if given is None:
+                continue
+            total = df[name].sum()
+            if abs(float(given) - float(total)) > 0.005:
+                cell = f"{_letter(sheet, name)}{sheet.total_row}"
+                self.findings.append(Finding(
+                    self.result.display, sheet.name, cell, sheet.total_row, name, "total_row",
+                    Severity.ERROR, {"column": name, "value": shown(given),
+                                     "expected": shown(python_value(total))},
+                    shown(given), shown(python_value(total))))
+
+
+def _letter(sheet: SheetData, name: str) -> str:
+    from .reader import column_letter
+    return column_letter(sheet.columns[name])
+
+
+def _cover(result: WorkbookResult, cover: CoverData | None, ctx_policy: Policy,
+           as_of: dt.date | None) -> dt.date:
+    typed: dict[str, Any] = {}
+    findings = result.findings
+    if cover is not None:
+        for column in cover.spec.columns:
+            if column.name not in cover.values:
+                continue
+            coerced = coerce_column([cover.values[column.name]], column.type)
+            cell = cover.cells[column.name]
+            row = int("".join(ch for ch in cell if ch.isdigit()))
+            for quirk in coerced.quirks:
+                findings.append(Finding(result.display, cover.name, cell, row, column.name,
+                                        quirk.rule, quirk.severity,
+                                        {"original": _mask(column, quirk.original),
+                                         "value": _mask(column, quirk.value)}))
+            typed[column.name] = coerced.values[0]
+            if column.required and coerced.values[0] is None and not coerced.unusable:
+                findings.append(Finding(result.display, cover.name, cell, row, column.name,
+                                        "required", Severity.ERROR, {"column": column.name}))
+    result.cover = typed
+    chosen = as_of or typed.get("统计日期") or dt.date.today()
+    if as_of is None and typed.get("统计日期") is None:
+        findings.append(Finding(result.display, cover.name if cover else "封面", None, None,
+                                "统计日期", "no_as_of", Severity.WARNING,
+                                {"as_of": chosen.isoformat()}))
+    if cover is not None and typed.get("填报单位") and typed.get("区划代码"):
+        ctx = Ctx(chosen, ctx_policy, cover.spec)
+        problem = division_problem(typed["填报单位"], typed["区划代码"], ctx)
+        if problem:
+            cell = cover.cells["区划代码"]
+            findings.append(Finding(result.display, cover.name, cell, int(cell[1:]), "区划代码",
+                                    "division_code", Severity.ERROR, problem, problem["value"],
+                                    problem["expected"]))
+    return chosen
+
+
+def _exists_in(result: WorkbookResult, data: WorkbookData, spec: WorkbookSpec) -> None:
+    for check in spec.checks:
+        if check.check != "exists_in":
+            continue
+        sheet_spec = spec.sheet(check.args["sheet"])
+        frame = result.tables.get(sheet_spec.key)
+        if frame is None or check.args["column"] not in frame:
+            continue
+        known: set[Any] = set()
+        where = []
+        for other, column in check.args["in"]:
+            other_frame = result.tables.get(spec.sheet(other).key)
+            where.append(f"{other}.{column}")
+            if other_frame is not None and column in other_frame:
+                known.update(other_frame[column].dropna().tolist())
+        sheet = data.sheets[sheet_spec.key]
+        column = check.args["column"]
+        for i, value in enumerate(frame[column].tolist()):
+            if value is None or value in known:
+                continue
+            result.findings.append(Finding(
+                result.display, sheet.name, sheet.address(column, i), sheet.rows[i], column,
+                "exists_in", Severity(check.severity),
+                {"column": column, "value": value, "where": " 或 ".join(where)}, value))
+
+
+def validate_data(data: WorkbookData, as_of: dt.date | None = None, policy: Policy | None = None,
+                  spec: WorkbookSpec | None = None) -> WorkbookResult:
+    """Validate a workbook already read."""
+    spec = spec or load_workbook_spec()
+    policy = policy or load_policy()
+    result = WorkbookResult(data.path, data.display, list(data.findings), policy=policy.label)
+    result.as_of = _cover(result, data.cover, policy, as_of)
+    for key, sheet in data.sheets.items():
+        run = _SheetRun(result, sheet, Ctx(result.as_of, policy, sheet.spec))
+        result.tables[key] = run.run()
+        result.findings.extend(run.findings)
+    result.addresses = data.sheets
+    _exists_in(result, data, spec)
+    result.findings.sort(key=sort_key)
+    return result
+
+
+def validate_path(path: str | os.PathLike[str], display: str | None = None,
+                  as_of: dt.date | None = None, policy: Policy | None = None) -> WorkbookResult:
+    """Validate the workbook at ``path``; a file that cannot be read gives ``result.error``."""
+    display = display or str(path)
+    try:
+        data = read_workbook(path, display)
+    except ReadError as exc:
+        return WorkbookResult(str(path), display, error=exc)
+    return validate_data(data, as_of, policy)
+
+
+def all_findings(results: Iterable[WorkbookResult]) -> list[Finding]:
+    return [f for r in results for f in r.findings]
