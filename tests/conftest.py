@@ -15,11 +15,6 @@ SHIPPED_TEXT = (resources.files("xl_addin.policies") / "shuangpai-2020.toml").re
 _names = itertools.count()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "bug: a real bug in xl_addin, documented by a test that fails until it is fixed")
-
-
 @pytest.fixture(autouse=True)
 def _default_policy_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts from the shipped default policy, whatever the shell exports."""

@@ -85,7 +85,6 @@ def test_format_percent(rate, decimals, strip, expected):
     assert format_percent(rate, decimals, strip_zeros=strip) == expected
 
 
-@pytest.mark.bug
 def test_format_percent_rounds_a_typed_float_like_round_money():
     # BUG: floats go through Fraction(float) (exact binary value 0.026749999…) instead of
     # their typed decimal as to_decimal does, so 2.675% displays as 2.67%, not 2.68%.

@@ -128,7 +128,6 @@ def test_lpr_errors(policy):
         lpr(policy, D(2020, 3, 1), "3Y")
 
 
-@pytest.mark.bug
 def test_lpr_after_the_policy_data_ends_is_not_guessed(policy):
     # BUG: the LPR parameter is valid 2019-08-20…2020-12-31, but lpr() ignores that and
     # returns 3.85% for any later date (the real 1-year LPR on 2024-06-01 was 3.45%),
@@ -178,7 +177,6 @@ def test_loss_carry_years(policy, year, industry, share, years):
     assert loss_carry_years(policy, year, industry, P(share)) == years
 
 
-@pytest.mark.bug
 def test_loss_carry_manufacturing_of_transport_equipment_is_not_transport(policy):
     # BUG: the industry test is a substring match, so 交通运输设备制造业 (manufacturing) is
     # treated as 交通运输 (a hard-hit industry) and gets 8 years instead of 5.

@@ -134,7 +134,6 @@ def test_policy_function():
     assert FG_POLICY(None).startswith("#值错误")
 
 
-@pytest.mark.bug
 def test_policy_function_column_in_column_out():
     # BUG: FG_POLICY does not broadcast; a column of names gives one '#值错误' text
     # (没有此政策参数: "[['稳岗返还比例'], ...]") instead of a column of values.

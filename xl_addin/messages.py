@@ -29,6 +29,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rate_range": ("费率应在 0 与 1 之间: {value}", "rate must be between 0 and 1: {value}"),
     "unknown_policy_key": ("没有此政策参数: {value!r}", "no such policy parameter: {value!r}"),
     "verdict": ("复查结论应为 合格/不合格: {value!r}", "review verdict must be 合格/不合格: {value!r}"),
+    "too_large": ("数值过大: {value}", "number too large: {value}"),
     "value_error": ("#值错误: {detail}", "#VALUE: {detail}"),
     # --- eligibility reasons ---------------------------------------------------
     "eligible": ("符合条件", "eligible"),

@@ -247,7 +247,8 @@ def policy_table(value: Any) -> Any:
 
 def FG_POLICY(name: Cell) -> Any:
     """显示现行政策参数的值，例如 FG_POLICY("稳岗返还比例") → 0.6。"""
-    return safe(lambda: policy_table(_policy().get(normalize_code(_required(name)))))
+    return broadcast(lambda n: policy_table(_policy().get(normalize_code(_required(n)))), name,
+                     blank_when_blank=0)
 
 
 FUNCTIONS = {name: obj for name, obj in globals().items() if name.startswith("FG_")}

@@ -4,6 +4,7 @@ and the division codes of the townships."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .errors import CalcError
 from .normalize import normalize_code
@@ -13,6 +14,7 @@ USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
+ID_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 def _org_value(char: str) -> int:
@@ -54,7 +56,7 @@ def validate_id_number(value: object) -> str:
     code = normalize_code(value)
     if len(code) != 18:
         raise CalcError("id_length", length=len(code))
-    if not code[:17].isdigit() or not (code[17].isdigit() or code[17] == "X"):
+    if not ID_PATTERN.match(code):
         raise CalcError("id_char")
     birth = code[6:14]
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from .errors import CalcError
@@ -31,7 +32,8 @@ def loss_carry_years(policy: Policy, loss_year: int, industry: str,
     if not 0 <= main_revenue_share <= 1:
         raise CalcError("rate_range", value=main_revenue_share)
     name = clean_text(industry)
-    hard_hit = any(name.startswith(item) or item in name for item in rule.industries)
+    parts = {part.strip().removesuffix("业") for part in re.split(r"[和、及与,，/]", name)}
+    hard_hit = any(item in parts for item in rule.industries)
     share_ok = main_revenue_share >= rule.min_main_revenue_share
     if loss_year == rule.loss_year and hard_hit and share_ok:
         return rule.extended

@@ -18,7 +18,10 @@ def lpr(policy: Policy, on: dt.date, term: str = "1Y") -> Decimal:
     if key not in TERMS:
         raise CalcError("unknown_term", value=term)
     in_force = None
-    for fixing in policy.get("LPR"):
+    fixings = policy.parameter("LPR")
+    if on > fixings.valid_to:
+        raise CalcError("policy_no_version", key="LPR", date=on.isoformat())
+    for fixing in fixings.value:
         if fixing.date <= on:
             in_force = fixing
     if in_force is None:

@@ -50,7 +50,10 @@ def to_decimal(value: object) -> Decimal:
 def round_half_away(value: Number, places: int = 2) -> Decimal:
     """Round half away from zero to ``places`` decimals, like Excel's ROUND."""
     quantum = Decimal(1).scaleb(-places)
-    return to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    try:
+        return to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than the decimal context holds
+        raise CalcError("too_large", value=value) from exc
 
 
 def round_money(value: Number) -> Decimal:
@@ -74,7 +77,7 @@ def format_percent(rate: Fraction | Decimal | float, decimals: int, *, strip_zer
     ``format_percent(Fraction(62, 64), 2) == "96.88%"``; with ``strip_zeros`` the
     trailing zeros go, as bulletins print them (``98.0%`` → ``98%``).
     """
-    pct = Fraction(rate) * 100 if not isinstance(rate, Fraction) else rate * 100
+    pct = (rate if isinstance(rate, Fraction) else Fraction(to_decimal(rate))) * 100
     text = str(round_half_away(pct, decimals))
     if strip_zeros and "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -122,6 +122,19 @@ class PolicyError(Exception):
         return text("policy_invalid", lang, file=self.file, key=self.key, detail=detail)
 
 
+class PolicyUnreadable(PolicyError):
+    """A policy file that is not readable TOML."""
+
+    def __init__(self, file: str, detail: str) -> None:
+        super().__init__(file, "-", detail)
+
+    def message(self, lang: str = "zh") -> str:
+        return text("policy_unreadable", lang, file=self.file, detail=self.detail)
+
+    def __str__(self) -> str:
+        return self.message()
+
+
 @dataclass(frozen=True)
 class Parameter:
     key: str
@@ -220,7 +233,7 @@ def read_policy(path: str | Path) -> Policy:
         with open(path, "rb") as handle:
             data = tomllib.load(handle, parse_float=Decimal)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PolicyError(file, "-", str(exc)) from exc
+        raise PolicyUnreadable(file, str(exc)) from exc
     return parse_policy(data, file)
 
 
