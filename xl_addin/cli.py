@@ -105,7 +105,8 @@ def check(paths: tuple[str, ...], fmt: str, as_of: dt.date | None, jobs: int | N
 @main.command()
 @click.option("--township", required=True, help="乡镇名，如 泷泊镇")
 @click.option("--date", "as_of", type=DATE, required=True, help="统计日期，如 2020-03-11")
-@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default: 乡镇_日期.xlsx)")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Output file (default: 乡镇_日期.xlsx)")
 @lang_option
 @policy_option
 def template(township: str, as_of: dt.date, out: str | None, lang: Lang,

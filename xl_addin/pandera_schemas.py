@@ -7,6 +7,7 @@ entry it came from.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ def expand(check: CheckSpec) -> list[CheckSpec]:
     if check.check == "date_order" and len(check.args["columns"]) > 2:
         cols = check.args["columns"]
         return [CheckSpec("date_order", check.severity, {"columns": [a, b]})
-                for a, b in zip(cols, cols[1:], strict=False)]
+                for a, b in itertools.pairwise(cols)]
     return [check]
 
 

@@ -135,9 +135,9 @@ def _formula_markers(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int
             key = (int(ref[2]) - 1, column_index(ref[1]))
             if elem.get("t") == "e" and value is not None and value.text:
                 markers[key] = CellError(value.text)
-            elif formula is not None and (value is None or value.text is None):
-                if formula.text or formula.get("t") != "shared":
-                    markers[key] = Uncalculated(formula.text or "")
+            elif (formula is not None and (value is None or value.text is None)
+                  and (formula.text or formula.get("t") != "shared")):
+                markers[key] = Uncalculated(formula.text or "")
         elem.clear()
     return markers
 
