@@ -122,3 +122,62 @@ def template(township: str, as_of: dt.date, out: str | None, lang: Lang,
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
     click.echo(text("cli_written", lang, file=target))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="County summary workbook to write.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: the bulletin sentence; json: every indicator.")
+@click.option("--month", help="Month of the key projects, e.g. 2020-02 (default: the month "
+              "before 统计日期).")
+@click.option("--as-of", type=DATE, help="Override 统计日期.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Parallel processes.")
+@lang_option
+@policy_option
+def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None,
+            as_of: dt.date | None, jobs: int | None, lang: Lang, policy_path: str | None) -> None:
+    """县级汇总：把各乡镇工作簿汇总成县级汇总表和通报语句。"""
+    import json
+
+    from .summary import county_summary, write_summary
+
+    _policy_or_exit(policy_path, lang)
+    batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty())
+    result = county_summary(batch, month)
+    if out:
+        write_summary(result, batch, out, lang)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.bulletin(lang))
+    if out:
+        click.echo(text("summary_written", lang, file=out, count=len(result.townships)), err=True)
+    from .report import totals
+    click.echo(text("batch_total", lang, **totals(batch)), err=True)
+    sys.exit(batch.exit_code)
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="The annotated copy to write (never the source).")
+@click.option("--as-of", type=DATE, help="Override 统计日期.")
+@lang_option
+@policy_option
+def annotate(source: str, out: str, as_of: dt.date | None, lang: Lang,
+             policy_path: str | None) -> None:
+    """生成标注副本：错误单元格填色并加批注，另附“校验结果”表。源文件不会被修改。"""
+    from .annotate import AnnotateError
+    from .annotate import annotate as run
+    from .report import verdict
+
+    _policy_or_exit(policy_path, lang)
+    try:
+        result = run(source, out, as_of, load_policy(policy_path), lang)
+    except AnnotateError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(2)
+    checked = Checked(result.path, result.display, result.findings)
+    click.echo(text("annotate_written", lang, file=out, verdict=verdict(checked, lang)))
+    sys.exit(1 if result.errors else 0)

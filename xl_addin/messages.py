@@ -178,3 +178,29 @@ CATALOG.update({
     "cli_written": ("已写入 {file}", "written: {file}"),
     "cli_checking": ("正在检查", "checking"),
 })
+# --- county summary -----------------------------------------------------------
+CATALOG.update({
+    "bulletin": ("{date_phrase}，全县{enterprises}家规模工业企业已开复工{enterprises_resumed}家、开复工率{resumption_rate}，规模工业企业上岗人员{on_duty}人、上岗率{on_duty_rate}；计划{month_label}开复工的{projects_planned}个重点项目{projects_phrase}、开复工率{project_resumption_rate}，到岗人数{projects_arrived}人、到岗率{arrival_rate}",
+                 "{date_phrase}, {enterprises_resumed} of the county's {enterprises} scale industrial enterprises had resumed work ({resumption_rate}), with {on_duty} workers on duty ({on_duty_rate}); of the {projects_planned} key projects planned to resume in {month_label}, {projects_resumed} had resumed ({project_resumption_rate}), with {projects_arrived} workers on site ({arrival_rate})"),
+    "date_phrase": ("截至{month}月{day}日", "As of {date}"),
+    "projects_all": ("全部开复工", "all resumed"),
+    "projects_some": ("已开复工{count}个", "{count} resumed"),
+    "summary_sheet": ("县级汇总", "County summary"),
+    "bulletin_sheet": ("通报", "Bulletin"),
+    "sources_sheet": ("数据来源", "Sources"),
+    "township": ("乡镇", "Township"),
+    "total": ("合计", "Total"),
+    "chart_title": ("各乡镇规模工业企业开复工率", "Resumption rate of scale industrial enterprises by township"),
+    "col_workbook": ("工作簿", "Workbook"),
+    "col_verdict": ("校验结果", "Result"),
+    "summary_written": ("县级汇总已写入 {file}（{count} 个乡镇）", "county summary written to {file} ({count} townships)"),
+})
+# --- marks on a workbook (annotate, ribbon) -------------------------------------------
+CATALOG.update({
+    "results_sheet": ("校验结果", "Check results"),
+    "results_header": ("序号|工作表|单元格|级别|规则|说明|单元格的值", "No.|Sheet|Cell|Severity|Rule|Message|Value"),
+    "results_verdict": ("校验结果: {verdict}（政策参数: {policy}）", "Result: {verdict} (policy: {policy})"),
+    "annotate_same_file": ("输出文件不能与源文件相同: {file}", "the output must not be the source file: {file}"),
+    "annotate_unsupported": ("工作簿 {file} 含有无法原样保留的内容（{parts}），为避免丢失，未生成标注副本", "{file} has parts that cannot be carried over ({parts}); no annotated copy was written so that nothing is lost"),
+    "annotate_written": ("已写入标注副本 {file}: {verdict}", "annotated copy written to {file}: {verdict}"),
+})

@@ -35,3 +35,16 @@ def write_atomic(target: str | os.PathLike[str], write: Callable[[Path], None]) 
 
 def write_text_atomic(target: str | os.PathLike[str], content: str) -> Path:
     return write_atomic(target, lambda p: p.write_text(content, encoding="utf-8"))
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put_text(cell: object, value: object) -> None:
+    """Write text copied from a workbook into an output cell as plain text, never as a
+    formula: a leading =, +, -, @ is kept as a literal character (formula injection)."""
+    text = "" if value is None else str(value)
+    cell.value = text  # type: ignore[attr-defined]
+    cell.data_type = "s"  # type: ignore[attr-defined]
+    if text.startswith(FORMULA_PREFIXES):
+        cell.quotePrefix = True  # type: ignore[attr-defined]  # Excel shows it as typed text

@@ -1,0 +1,155 @@
+"""The county summary: township counts added up, the headline rates recomputed from the
+sums, the bulletin sentence written from the data, and the summary workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font, PatternFill
+
+from .batch import Batch, Checked
+from .indicators import (
+    COUNTS,
+    RATES,
+    add_counts,
+    compute_rates,
+    format_rate,
+    month_label,
+    previous_month,
+)
+from .messages import Lang, text
+from .outputs import put_text, write_atomic
+from .report import verdict
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+@dataclass
+class CountySummary:
+    as_of: dt.date | None
+    month: str
+    townships: list[Checked]  # readable workbooks, in township order
+    counts: dict[str, Any]
+    rates: dict[str, Fraction | None]
+
+    def shown_rates(self) -> dict[str, str]:
+        return {r.key: format_rate(r, self.rates[r.key]) for r in RATES}
+
+    def bulletin(self, lang: Lang = "zh") -> str:
+        """The article's opening sentence, written from the data."""
+        c = self.counts
+        when = self.as_of or dt.date.today()
+        phrase = text("date_phrase", lang, month=when.month, day=when.day, date=when.isoformat())
+        if c["projects_resumed"] == c["projects_planned"]:
+            projects = text("projects_all", lang)
+        else:
+            projects = text("projects_some", lang, count=c["projects_resumed"])
+        return text("bulletin", lang, date_phrase=phrase, month_label=month_label(self.month),
+                    projects_phrase=projects, **{k: _plain(v) for k, v in c.items()},
+                    **self.shown_rates())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "project_month": self.month,
+            "townships": [{"township": t.township, "workbook": t.display,
+                           "counts": {k: _plain(v) for k, v in t.counts.items()},
+                           "rates": {r.key: format_rate(r, v) for r, v in
+                                     zip(RATES, compute_rates(t.counts).values(), strict=True)}}
+                          for t in self.townships],
+            "counts": {k: _plain(v) for k, v in self.counts.items()},
+            "rates": {k: (float(v) if v is not None else None) for k, v in self.rates.items()},
+            "rates_shown": self.shown_rates(),
+            "bulletin": self.bulletin(),
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, int | float | str) or value is None:
+        return value
+    return float(value)
+
+
+def county_summary(batch: Batch, month: str | None = None) -> CountySummary:
+    """Add up the readable workbooks of a batch."""
+    readable = [r for r in batch.results if not r.unreadable]
+    dates = Counter(r.as_of for r in readable if r.as_of)
+    as_of = dates.most_common(1)[0][0] if dates else None
+    chosen = month or previous_month(as_of or dt.date.today())
+    readable.sort(key=lambda r: (r.cover.get("区划代码") or "", r.township or ""))
+    counts = add_counts([r.counts for r in readable])
+    return CountySummary(as_of, chosen, readable, counts, compute_rates(counts))
+
+
+def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh") -> Workbook:
+    book = Workbook()
+    ws = book.active
+    ws.title = text("summary_sheet", lang)
+    labels = [c.label.format(month_label=month_label(summary.month)) for c in COUNTS]
+    header = [text("township", lang), "区划代码", "统计日期", *labels, *(r.label for r in RATES)]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    for result in summary.townships:
+        rates = compute_rates(result.counts)
+        row = ws.max_row + 1
+        put_text(ws.cell(row, 1), result.township or os.path.basename(result.display))
+        put_text(ws.cell(row, 2), str(result.cover.get("区划代码") or ""))
+        ws.cell(row, 3, result.as_of).number_format = "yyyy-mm-dd"
+        _fill_numbers(ws, row, result.counts, rates)
+    total_row = ws.max_row + 1
+    put_text(ws.cell(total_row, 1), text("total", lang))
+    _fill_numbers(ws, total_row, summary.counts, summary.rates)
+    for cell in ws[total_row]:
+        cell.font = Font(bold=True)
+    for letter_index in range(1, len(header) + 1):
+        ws.column_dimensions[ws.cell(1, letter_index).column_letter].width = 14
+    ws.freeze_panes = "B2"
+    if summary.townships:
+        chart = BarChart()
+        chart.title = text("chart_title", lang)
+        chart.y_axis.number_format = "0%"
+        rate_col = 3 + len(COUNTS) + 1
+        data = Reference(ws, min_col=rate_col, min_row=1, max_row=1 + len(summary.townships))
+        cats = Reference(ws, min_col=1, min_row=2, max_row=1 + len(summary.townships))
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(cats)
+        chart.height, chart.width = 8, 18
+        ws.add_chart(chart, f"A{total_row + 3}")
+    bulletin = book.create_sheet(text("bulletin_sheet", lang))
+    bulletin.column_dimensions["A"].width = 120
+    put_text(bulletin.cell(1, 1), summary.bulletin(lang))
+    sources = book.create_sheet(text("sources_sheet", lang))
+    sources.append([text("col_workbook", lang), text("township", lang), text("col_verdict", lang)])
+    for result in batch.results:
+        row = sources.max_row + 1
+        put_text(sources.cell(row, 1), result.display)
+        put_text(sources.cell(row, 2), result.township or "")
+        put_text(sources.cell(row, 3), verdict(result, lang))
+    sources.column_dimensions["A"].width = 60
+    return book
+
+
+def _fill_numbers(ws: Any, row: int, counts: dict[str, Any],
+                  rates: dict[str, Fraction | None]) -> None:
+    for j, count in enumerate(COUNTS, start=4):
+        value = counts.get(count.key) or 0
+        cell = ws.cell(row, j, _plain(value))
+        cell.number_format = "#,##0.00" if count.money else "0"
+    for j, rate in enumerate(RATES, start=4 + len(COUNTS)):
+        value = rates.get(rate.key)
+        cell = ws.cell(row, j, float(value) if value is not None else None)
+        cell.number_format = "0." + "0" * rate.decimals + "%"
+
+
+def write_summary(summary: CountySummary, batch: Batch, out: str | os.PathLike[str],
+                  lang: Lang = "zh") -> None:
+    book = build_workbook(summary, batch, lang)
+    write_atomic(out, lambda tmp: book.save(tmp))
