@@ -113,7 +113,6 @@ CATALOG.update({
     "no_header": ("在前{rows}行中找不到表头（应为: {expected}）", "no header row found in the first {rows} rows (expected: {expected})"),
     "missing_column": ("缺少列 {column}", "column {column} is missing"),
     "missing_field": ("封面缺少 {column}", "the cover has no {column}"),
-    "header_moved": ("表头在第{row}行（标准为第1行），已自动识别", "the header is in row {row} (standard: row 1); found it anyway"),
     "total_mismatch": ("合计行 {column} 为 {value}，各行之和为 {expected}", "the total row says {value} for {column}, the rows add up to {expected}"),
     "blank_rows_inside": ("数据中间有{count}个空行，已跳过", "{count} blank rows inside the data were skipped"),
 })

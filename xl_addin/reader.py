@@ -244,9 +244,6 @@ def _read_table(book: pc.CalamineWorkbook, archive: zipfile.ZipFile | None, part
     header_r, found = located
     sheet.header_row = header_r + row0 + 1
     sheet.columns = {h: c + col0 for h, c in found.items()}
-    if sheet.header_row != 1:
-        findings.append(Finding(display, name, None, sheet.header_row, None, "header_moved",
-                                Severity.WARNING, {"row": sheet.header_row}))
     for column in spec.columns:
         if column.name not in found:
             findings.append(Finding(

@@ -30,6 +30,7 @@ from .checks import (
 )
 from .coerce import Quirk, coerce_column
 from .core.codes import mask_id_number, mask_phone
+from .core.numbers import to_decimal
 from .core.policy import Policy, load_policy
 from .findings import Finding, Severity, sort_key
 from .pandera_schemas import Tag, build_schema
@@ -168,6 +169,8 @@ class _SheetRun:
             params = {"column": column, "choices": "/".join(spec.enum), "value": shown_value}
         elif tag.rule == "range":
             params = {"column": column, "value": shown_value, **tag.args}
+            if spec.type == "rate":
+                params.update({k: _percent(params[k]) for k in ("value", "low", "high")})
         elif tag.rule in CELL_RULES:
             params = {"column": column, "value": shown_value,
                       **(CELL_RULES[tag.rule](value, self.ctx) or {})}
@@ -210,6 +213,11 @@ class _SheetRun:
                     Severity.ERROR, {"column": name, "value": shown(given),
                                      "expected": shown(python_value(total))},
                     shown(given), shown(python_value(total))))
+
+
+def _percent(value: Any) -> str:
+    number = to_decimal(value) * 100
+    return f"{number.normalize():f}%"
 
 
 def _letter(sheet: SheetData, name: str) -> str:

@@ -62,7 +62,7 @@ def parse_number(value: object) -> Decimal:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise CalcError("not_a_number", value=value)
-        return Decimal(repr(value))
+        return Decimal(repr(float(value)))
     text = clean_text(value).replace(" ", "")
     percent = text.endswith("%")
     if percent:

@@ -32,7 +32,7 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise CalcError("not_a_number", value=value)
-        return Decimal(repr(value))
+        return Decimal(repr(float(value)))
     if isinstance(value, Fraction):
         return Decimal(value.numerator) / Decimal(value.denominator)
     if isinstance(value, numbers.Integral):  # numpy and pandas integers
