@@ -136,17 +136,30 @@ PROJECT_SUFFIXES = [
 ]
 
 # --- vocabularies ---------------------------------------------------------------------
-SURNAMES = ("唐 唐 唐 蒋 蒋 蒋 李 李 王 张 周 周 何 何 陈 刘 邓 黄 杨 胡 朱 郑 赵 奉 奉 "
-            "雷 彭 盘 盘 邹 谢 吕 秦 曾 罗 龙 欧阳").split()
-GIVEN = ("建国 国华 军 平 明 志强 伟 文华 志勇 红英 芳 丽 艳 敏 静 秀英 玲 海波 涛 斌 辉 林 "
-         "峰 亮 杰 俊 春梅 梅 兰 云 霞 飞 鹏 超 磊 刚 宏 新民 德成 福生 桂香 发明 荣 安 "
-         "小平 卫东 跃进 爱民 永红 金凤 满秀 石生 冬生 水清 忠 勇军 秋菊 香莲 利华 少华 "
-         "晓东 晓燕 海燕 丽娟 小军 建华 建平 和平 胜利 光明 永忠 国庆 春生 玉兰").split()
-BRANDS = ("华信 金竹 绿源 顺发 永盛 宏达 楚南 潇湘 阳明 日月湖 盛隆 鑫源 恒泰 湘南 兴旺 "
-          "利民 富民 万家 瑶乡 紫霞 群丰 森海 林海 翠竹 青山 碧水 福康 康源 嘉禾 泰和 宝丰 "
-          "锦程 鸿运 天成 瑞丰 新达 联创 精工 美林 金桥 银杉 百川 安达 长青 丰源 鼎盛 中南 "
-          "润泽 佳和 宏发 金石 通达 隆昌 振兴 凯达 万福 森宇 竹韵 绿竹 云峰 启明 顺达 昌盛 "
-          "俊达 鑫达 永丰 广源 和顺 景泰 汇源 潇水 双江 南风 明辉").split()
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+SURNAMES = words(
+    "唐 唐 唐 蒋 蒋 蒋 李 李 王 张 周 周 何 何 陈 刘 邓 黄 杨 "
+    "胡 朱 郑 赵 奉 奉 雷 彭 盘 盘 邹 谢 吕 秦 曾 罗 龙 欧阳")
+GIVEN = words(
+    "建国 国华 军 平 明 志强 伟 文华 志勇 红英 芳 丽 艳 敏 静 "
+    "秀英 玲 海波 涛 斌 辉 林 峰 亮 杰 俊 春梅 梅 兰 云 霞 飞 "
+    "鹏 超 磊 刚 宏 新民 德成 福生 桂香 发明 荣 安 小平 卫东 跃进 "
+    "爱民 永红 金凤 满秀 石生 冬生 水清 忠 勇军 秋菊 香莲 利华 少华 "
+    "晓东 晓燕 海燕 丽娟 小军 建华 建平 和平 胜利 光明 永忠 国庆 "
+    "春生 玉兰")
+BRANDS = words(
+    "华信 金竹 绿源 顺发 永盛 宏达 楚南 潇湘 阳明 日月湖 盛隆 鑫源 "
+    "恒泰 湘南 兴旺 利民 富民 万家 瑶乡 紫霞 群丰 森海 林海 翠竹 "
+    "青山 碧水 福康 康源 嘉禾 泰和 宝丰 锦程 鸿运 天成 瑞丰 新达 "
+    "联创 精工 美林 金桥 银杉 百川 安达 长青 丰源 鼎盛 中南 润泽 "
+    "佳和 宏发 金石 通达 隆昌 振兴 凯达 万福 森宇 竹韵 绿竹 云峰 "
+    "启明 顺达 昌盛 俊达 鑫达 永丰 广源 和顺 景泰 汇源 潇水 双江 "
+    "南风 明辉")
 INDUSTRY_SUFFIX = {
     "木材加工": ["木业有限公司", "林产品有限公司", "木制品有限公司", "人造板有限公司"],
     "竹制品": ["竹业有限公司", "竹木制品有限公司", "竹制品有限公司"],
@@ -228,8 +241,10 @@ SUPPLIES = [  # (物资名称, 单价, 入库量范围, 单位发放量范围)
 ]
 MASK_PRICES = [Decimal("1.20"), Decimal("1.50"), Decimal("1.80"), Decimal("2.00"),
                Decimal("2.50")]
-PHONE_PREFIXES = ("133 135 136 137 138 139 150 151 152 155 157 158 159 173 177 180 181 "
-                  "182 183 186 187 189 199").split()
+PHONE_PREFIXES = words(
+    "133 135 136 137 138 139 150 151 152 "
+    "155 157 158 159 173 177 180 181 182 "
+    "183 186 187 189 199")
 STARTUP_KINDS = ["家庭农场", "农家乐", "生猪养殖场", "竹编加工坊", "便利店", "种植专业合作社"]
 BANKS = ["双牌县农村商业银行", "中国农业银行双牌县支行", "中国建设银行双牌县支行",
          "中国工商银行双牌县支行", "中国邮政储蓄银行双牌县支行", "华融湘江银行永州分行"]
@@ -296,7 +311,8 @@ class Factory:
             birth = dt.date(1966, 1, 1) + dt.timedelta(days=self.rng.randrange(35 * 365))
             body = COUNTY_CODE + birth.strftime("%Y%m%d") + f"{self.rng.randrange(1000):03d}"
             weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-            return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+            total = sum(int(c) * w for c, w in zip(body, weights, strict=True))
+            return body + "10X98765432"[total % 11]
         return self._unique("id", make)
 
     def brand(self) -> str:
@@ -353,6 +369,8 @@ def build_data(policy: Policy, rng: random.Random) -> dict[str, dict[str, Any]]:
             resumed = i < plan["ent"] - plan["no"]
             staff = (rng.randint(70, 330) if urban else rng.randint(50, 190)) if resumed else (
                 rng.randint(45, 75))
+            if (urban and i in (1, 2, 3)) or (t == "江村镇" and i == 1):
+                staff = rng.randint(330, 650)  # the few 中型 enterprises of the county
             rows.append({"企业名称": name, "行业类别": industry, "resumed": resumed,
                          "uscc": f.uscc(), "revenue": rng.randint(2000, 30000), "raw": staff})
         rng.shuffle(rows)
@@ -360,13 +378,13 @@ def build_data(policy: Policy, rng: random.Random) -> dict[str, dict[str, Any]]:
     flat = [e for t in towns for e in ents[t]]
     assert len(flat) == GOLDEN["enterprises"]
     staff = allocate(GOLDEN["staff"], [e["raw"] for e in flat])
-    for e, s in zip(flat, staff):
+    for e, s in zip(flat, staff, strict=True):
         e["staff"] = s
     resumed = [e for e in flat if e["resumed"]]
     assert len(resumed) == GOLDEN["enterprises_resumed"]
     gap = GOLDEN["staff"] - GOLDEN["on_duty"] - sum(e["staff"] for e in flat if not e["resumed"])
     gaps = allocate(gap, [e["staff"] * rng.randint(0, 10) for e in resumed])
-    for e, g in zip(resumed, gaps):
+    for e, g in zip(resumed, gaps, strict=True):
         assert g <= e["staff"] // 5
         e["on_duty"] = e["staff"] - g
     for t in towns:
@@ -417,7 +435,7 @@ def build_data(policy: Policy, rng: random.Random) -> dict[str, dict[str, Any]]:
     planned = allocate(GOLDEN["feb_planned_staff"], [p["raw"] for p in feb])
     short = allocate(GOLDEN["feb_planned_staff"] - GOLDEN["feb_arrived"],
                      [p * rng.randint(0, 3) for p in planned])
-    for p, n, s in zip(feb, planned, short):
+    for p, n, s in zip(feb, planned, short, strict=True):
         assert s <= n // 4
         p["计划用工人数"], p["到岗人数"] = n, n - s
         del p["raw"]
@@ -433,8 +451,9 @@ def build_data(policy: Policy, rng: random.Random) -> dict[str, dict[str, Any]]:
         normal_total = PLAN[t]["small"] - sum(n for _, n in special)
         kinds = SMALL_MICRO_INDUSTRIES[: max(4, min(6, PLAN[t]["small"] // 40))]
         weights = [rng.randint(60, 100) * w for w in (10, 5, 3, 2, 2, 2)[: len(kinds)]]
+        counts = allocate(normal_total, weights)
         rows = [{"行业类别": k, "企业户数": n, "正常运营户数": n, "暂停营业户数": 0,
-                 "暂停原因": None} for k, n in zip(kinds, allocate(normal_total, weights))]
+                 "暂停原因": None} for k, n in zip(kinds, counts, strict=True)]
         rows += [{"行业类别": k, "企业户数": n, "正常运营户数": 0, "暂停营业户数": n,
                   "暂停原因": SPECIAL_REASON} for k, n in special]
         data[t]["sheets"]["小微企业"] = rows
@@ -455,14 +474,14 @@ def build_data(policy: Policy, rng: random.Random) -> dict[str, dict[str, Any]]:
     for t in towns:
         data[t]["sheets"]["返乡务工人员"] = []
         data[t]["sheets"]["贫困劳动力"] = []
-    for (t, v), h, g in zip(cells, home, gaps):
+    for (t, v), h, g in zip(cells, home, gaps, strict=True):
         back = h - g
         data[t]["sheets"]["返乡务工人员"].append({
             "村（社区）": v, "返乡农民工人数": h, "已返岗人数": back,
             "其中县内就业人数": round(back * rng.uniform(0.12, 0.35)),
             "待返岗人数": max(0, g - rng.choice([0, 0, 0, 1, 2]))})
     # poverty is heavier in the mountain villages, lighter in the county seat
-    ppop = [p * (60 if t == "泷泊镇" else 100) for (t, _), p in zip(cells, vpop)]
+    ppop = [p * (60 if t == "泷泊镇" else 100) for (t, _), p in zip(cells, vpop, strict=True)]
     cols = {}
     for key, total in [("已返岗省外", GOLDEN["poor_out_of_province"]),
                        ("已返岗省内县外", GOLDEN["poor_in_province"]),
@@ -517,8 +536,10 @@ def build_data(policy: Policy, rng: random.Random) -> dict[str, dict[str, Any]]:
     # 问题交办台账 -------------------------------------------------------------------
     for t in towns:
         code = policy.townships[t][-3:]
-        names = [e["企业名称"] for e in data[t]["sheets"]["规模工业企业"] if e["是否开复工"] == "是"]
-        names += [p["项目名称"] for p in data[t]["sheets"]["重点项目"] if p["是否开复工"] == "是"]
+        names = [e["企业名称"] for e in data[t]["sheets"]["规模工业企业"]
+                 if e["是否开复工"] == "是"]
+        names += [p["项目名称"] for p in data[t]["sheets"]["重点项目"]
+                  if p["是否开复工"] == "是"]
         n_issues = PLAN[t]["iss"]
         # 泷泊镇: two referred and closed later, one referred and still open
         referred = {1: "closed", 4: "closed", 8: "open"} if t == "泷泊镇" else (
@@ -560,7 +581,7 @@ def build_data(policy: Policy, rng: random.Random) -> dict[str, dict[str, Any]]:
         sizes = allocate(total // 1000, [rng.randint(2, 5) for _ in range(lots)])
         in_days = sorted(rng.sample(range(3, 36), lots))  # days after 2020-02-01
         items = [("口罩", rng.choice(MASK_PRICES), [(d, q * 1000) for d, q in
-                                                  zip(in_days, sizes)], (0.03, 0.12))]
+                                                  zip(in_days, sizes, strict=True)], (0.03, 0.12))]
         for name, price, (lo, hi), _ in SUPPLIES:
             items.append((name, price, [(rng.randint(3, 25), rng.randint(lo, hi))], None))
         for name, price, lots_in, share in items:
@@ -601,9 +622,11 @@ def build_data(policy: Policy, rng: random.Random) -> dict[str, dict[str, Any]]:
     # 稳岗返还 ---------------------------------------------------------------------
     chosen: list[tuple[str, dict[str, Any]]] = []
     for t in towns:
+        # insured enterprises of middling size (the county's biggest ones are not all there)
         rows = sorted((e for e in data[t]["sheets"]["规模工业企业"] if e["是否开复工"] == "是"),
-                      key=lambda e: -e["职工总数"])
-        chosen += [(t, e) for e in rows[: PLAN[t]["refunds"]]]
+                      key=lambda e: (abs(e["职工总数"] - 170), e["企业名称"]))
+        picked = rng.sample(rows[: PLAN[t]["refunds"] + 3], PLAN[t]["refunds"])
+        chosen += [(t, e) for e in sorted(picked, key=lambda e: e["序号"])]
     assert len(chosen) == GOLDEN["refund_enterprises"]
     ratio = policy.get("稳岗返还比例", AS_OF)
     raw = []
@@ -618,7 +641,7 @@ def build_data(policy: Policy, rng: random.Random) -> dict[str, dict[str, Any]]:
     scale = target_premium / sum(p for _, _, p in raw)
     premiums = [round_money(p * scale) for _, _, p in raw[:-1]]
     refunds = [stabilization_refund(policy, p, i, l_).amount
-               for p, (i, l_, _) in zip(premiums, raw)]
+               for p, (i, l_, _) in zip(premiums, raw[:-1], strict=True)]
     need = GOLDEN["refund_amount"] - sum(refunds)
     last = round_money(need / ratio)
     for candidate in (last, last - Decimal("0.01"), last + Decimal("0.01")):
@@ -629,7 +652,7 @@ def build_data(policy: Policy, rng: random.Random) -> dict[str, dict[str, Any]]:
         raise AssertionError("no premium gives the last refund")
     for t in towns:
         data[t]["sheets"]["稳岗返还"] = []
-    for (t, e), premium, (insured, layoffs, _) in zip(chosen, premiums, raw):
+    for (t, e), premium, (insured, layoffs, _) in zip(chosen, premiums, raw, strict=True):
         refund = stabilization_refund(policy, premium, insured, layoffs, arrears=False)
         assert refund.eligible
         data[t]["sheets"]["稳岗返还"].append({

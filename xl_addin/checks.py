@@ -320,14 +320,17 @@ def _lpr(row: Row, ctx: Ctx) -> Any:
     return finance.lpr(ctx.policy, ctx.as_of)
 
 
-DERIVED: dict[str, Callable[[Row, Ctx], Any]] = {
-    "hazard_status": _hazard,
-    "issue_status": _issue,
-    "supply_amount": _supply_amount,
-    "stabilization_refund": _refund,
-    "absorption_subsidy": _absorption,
-    "si_exemption": _si,
-    "lpr_in_force": _lpr,
+# Each derived column: its function and the columns it reads.
+DERIVED: dict[str, tuple[Callable[[Row, Ctx], Any], tuple[str, ...]]] = {
+    "hazard_status": (_hazard, ("整改期限", "整改完成日期", "复查结论")),
+    "issue_status": (_issue, ("提出日期", "办结期限", "办结日期")),
+    "supply_amount": (_supply_amount, ("数量", "单价（元）")),
+    "stabilization_refund": (_refund, ("上年度实际缴纳失业保险费（元）", "上年末参保人数",
+                                       "上年度裁员人数", "是否欠费", "返还比例")),
+    "absorption_subsidy": (_absorption, ("是否疫情防控重点企业", "连续在岗月数")),
+    "si_exemption": (_si, ("企业规模", "月缴费基数合计（元）", "养老费率", "失业费率", "工伤费率",
+                           "减免起始月", "减免终止月")),
+    "lpr_in_force": (_lpr, ()),
 }
 MONEY_TOLERANCE = Decimal("0.01")
 
@@ -343,10 +346,26 @@ def derived_matches(column: ColumnSpec, actual: Any, expected: Any) -> bool:
 
 def expected_value(column: ColumnSpec, row: Row, ctx: Ctx) -> Any:
     """The recomputed value of a derived column, or None when its inputs are unusable."""
+    func, _ = DERIVED[column.derived]  # type: ignore[index]
     try:
-        return DERIVED[column.derived](row, ctx)  # type: ignore[index]
+        return func(row, ctx)
     except (CalcError, KeyError, TypeError, ValueError, ArithmeticError):
         return None
+
+
+def expected_values(column: ColumnSpec, df: pd.DataFrame, ctx: Ctx) -> list[Any]:
+    """The recomputed values of a derived column for every row, computing once per
+    distinct combination of inputs (a 60,000-row roster has a handful)."""
+    _, inputs = DERIVED[column.derived]  # type: ignore[index]
+    present = [c for c in inputs if c in df]
+    lists = [column_values(df[c]) for c in present]
+    keys = list(zip(*lists, strict=True)) if lists else [()] * len(df)
+    cache: dict[tuple[Any, ...], Any] = {}
+    for key in set(keys):
+        row = dict(zip(present, key, strict=True))
+        row.update({c: None for c in inputs if c not in row})
+        cache[key] = expected_value(column, row, ctx)
+    return [cache[key] for key in keys]
 
 
 def division_problem(township: Any, code: Any, ctx: Ctx) -> dict[str, Any] | None:
@@ -376,15 +395,16 @@ def register() -> None:
         return ROW_RULES[rule].ok(pandas_obj, args, ctx)
 
     def cell_check(pandas_obj: pd.Series, *, rule: str, ctx: Ctx) -> pd.Series:
-        func = CELL_RULES[rule]
-        return pandas_obj.map(lambda v: func(v, ctx) is None)
+        return pd.Series(cell_rule_ok(rule, column_values(pandas_obj), ctx),
+                         index=pandas_obj.index)
 
     def derived_check(pandas_obj: pd.DataFrame, *, column: str, ctx: Ctx) -> pd.Series:
         spec = ctx.sheet.by_name[column]
-        rows = records(pandas_obj)
-        return pd.Series(
-            [derived_matches(spec, row[column], expected_value(spec, row, ctx)) for row in rows],
-            index=pandas_obj.index)
+        actual = column_values(pandas_obj[column])
+        expected = expected_values(spec, pandas_obj, ctx)
+        return pd.Series([derived_matches(spec, a, e) for a, e in zip(actual, expected,
+                                                                      strict=True)],
+                         index=pandas_obj.index)
 
     frame_check.__name__, cell_check.__name__ = "fg_row_rule", "fg_cell_rule"
     derived_check.__name__ = "fg_derived"
@@ -410,10 +430,35 @@ def python_value(value: Any) -> Any:
     return value
 
 
+def column_values(series: pd.Series) -> list[Any]:
+    """A column as plain Python values: None for missing, dates as datetime.date."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return [None if v is pd.NaT else v.date() for v in series.tolist()]
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
 def records(df: pd.DataFrame) -> list[Row]:
     """Rows as dicts of plain Python values."""
-    columns = {c: [python_value(v) for v in df[c].tolist()] for c in df.columns}
+    columns = {c: column_values(df[c]) for c in df.columns}
     return [{c: columns[c][i] for c in df.columns} for i in range(len(df))]
+
+
+BULK_CELL_RULES: dict[str, Callable[[list[str]], list[bool]]] = {
+    "idcard": codes.valid_id_numbers,
+}
+
+
+def cell_rule_ok(rule: str, values: list[Any], ctx: Ctx) -> list[bool]:
+    """True where a value passes cell rule ``rule`` (blanks pass: 必填 is its own rule).
+    Each distinct value is checked once."""
+    present = [v for v in values if v is not None]
+    if rule in BULK_CELL_RULES and all(isinstance(v, str) for v in present):
+        distinct = list(dict.fromkeys(present))
+        verdicts = dict(zip(distinct, BULK_CELL_RULES[rule](distinct), strict=True))
+    else:
+        func = CELL_RULES[rule]
+        verdicts = {v: func(v, ctx) is None for v in set(present)}
+    return [True if v is None else verdicts[v] for v in values]
 
 
 __all__ = ["CELL_RULES", "DERIVED", "ROW_RULES", "Ctx", "month_text", "register"]

@@ -229,7 +229,15 @@ def _find_header(rows: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[str,
 
 
 def _is_total(row: list[Any]) -> bool:
-    return any(isinstance(v, str) and header_key(v) in TOTAL_LABELS for v in row[:4])
+    for value in row[:4]:
+        if type(value) is str and ("合" in value or "总" in value) and header_key(
+                value) in TOTAL_LABELS:
+            return True
+    return False
+
+
+def _is_blank_row(row: list[Any]) -> bool:
+    return row.count("") == len(row) or all(_blank(v) for v in row)
 
 
 def _read_table(book: pc.CalamineWorkbook, archive: zipfile.ZipFile | None, parts: dict[str, str],
@@ -250,36 +258,42 @@ def _read_table(book: pc.CalamineWorkbook, archive: zipfile.ZipFile | None, part
                 display, name, None, sheet.header_row, column.name, "missing_column",
                 Severity.ERROR if column.required else Severity.WARNING, {"column": column.name}))
     markers = _formula_markers(archive, parts[name]) if archive and name in parts else {}
-    local = list(found.items())
-    data: dict[str, list[Any]] = {h: [] for h, _ in local}
-    body = grid[header_r + 1:]
+    first = header_r + 1  # index in grid of the first data row
+    body = grid[first:]
+    markers = {(r, c): m for (r, c), m in markers.items() if r - row0 >= first and c >= col0}
+    if markers:  # formula-only cells may lie outside calamine's grid: widen it
+        width = max(max(c for _, c in markers) - col0 + 1, len(body[0]) if body else 0)
+        height = max(r for r, _ in markers) - row0 - first + 1
+        body = [list(row) + [""] * (width - len(row)) for row in body]
+        body += [[""] * width for _ in range(height - len(body))]
+    marked_rows = {r - row0 - first for r, _ in markers}
     last = len(body)
-    while last and all(_blank(v) for v in body[last - 1]) and not any(
-            (header_r + 1 + last - 1 + row0, c + col0) in markers for _, c in local):
+    while last and _is_blank_row(body[last - 1]) and (last - 1) not in marked_rows:
         last -= 1
+    kept: list[list[Any]] = []
     blank_inside = 0
-    for offset, row in enumerate(body[:last]):
-        excel_r0 = header_r + 1 + offset + row0
-        values = []
-        for _, c in local:
-            value = row[c] if c < len(row) else None
-            if _blank(value):
-                value = markers.get((excel_r0, c + col0), value)
-            values.append(value)
+    for offset in range(last):
+        row = body[offset]
+        if marked_rows and offset in marked_rows:
+            row = list(row)
+            for (r, c), marker in markers.items():
+                if r - row0 - first == offset and _blank(row[c - col0]):
+                    row[c - col0] = marker
         if _is_total(row):
-            sheet.total_row = excel_r0 + 1
-            sheet.total = {h: v for (h, _), v in zip(local, values, strict=True)}
+            sheet.total_row = first + offset + row0 + 1
+            sheet.total = {h: (row[c] if c < len(row) else None) for h, c in found.items()}
             continue
-        if all(_blank(v) for v in values):
+        if _is_blank_row(row):
             blank_inside += 1
             continue
-        sheet.rows.append(excel_r0 + 1)
-        for (header, _), value in zip(local, values, strict=True):
-            data[header].append(value)
+        sheet.rows.append(first + offset + row0 + 1)
+        kept.append(row)
     if blank_inside:
         findings.append(Finding(display, name, None, None, None, "blank_rows_inside",
                                 Severity.WARNING, {"count": blank_inside}))
-    sheet.data = data
+    columns = list(zip(*kept, strict=True)) if kept else []
+    sheet.data = {h: (list(columns[c]) if c < len(columns) else [None] * len(kept))
+                  for h, c in found.items()}
     return sheet
 
 

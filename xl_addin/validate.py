@@ -20,11 +20,11 @@ from .checks import (
     CELL_RULES,
     ROW_RULES,
     Ctx,
+    column_values,
     derived_matches,
     division_problem,
     expected_value,
     python_value,
-    records,
     shown,
     stock_after,
 )
@@ -136,7 +136,7 @@ class _SheetRun:
 
     def _failures(self, cases: pd.DataFrame, tags: dict[str, Tag], df: pd.DataFrame) -> None:
         seen: set[tuple[str, int]] = set()
-        rows: list[dict[str, Any]] | None = None
+        columns: dict[str, list[Any]] | None = None
         extra: dict[str, pd.Series] = {}
         for check, column, index in zip(cases["check"], cases["column"], cases["index"],
                                         strict=True):
@@ -151,9 +151,9 @@ class _SheetRun:
             seen.add((key, i))
             if i in self.unusable.get(tag.column, ()):
                 continue  # the coercion already reported this cell
-            if rows is None:
-                rows = records(df)
-            self._report(tag, i, rows[i], df, extra)
+            if columns is None:
+                columns = {c: column_values(df[c]) for c in df.columns}
+            self._report(tag, i, {c: values[i] for c, values in columns.items()}, df, extra)
 
     def _report(self, tag: Tag, i: int, row: dict[str, Any], df: pd.DataFrame,
                 extra: dict[str, pd.Series]) -> None:

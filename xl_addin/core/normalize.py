@@ -34,6 +34,8 @@ def is_blank(value: object) -> bool:
 
 def normalize_code(value: object) -> str:
     """A code as typed: NFKC, spaces removed, letters upper-cased."""
+    if type(value) is str and value.isascii() and value.isalnum():
+        return value.upper()
     return re.sub(r"\s+", "", clean_text(value)).upper()
 
 
