@@ -336,10 +336,15 @@ MONEY_TOLERANCE = Decimal("0.01")
 
 
 def derived_matches(column: ColumnSpec, actual: Any, expected: Any) -> bool:
-    if actual is None:
-        return True  # a blank derived cell is a "required" finding, not a mismatch
+    """Does the typed value agree with the recomputed one? Money within 0.01 元, exactly
+    (a float difference near the tolerance is settled in decimals)."""
+    if actual is None or expected is None:
+        return True  # a blank derived cell is a "required" finding; unusable inputs, others
     if isinstance(expected, Decimal):
         tolerance = MONEY_TOLERANCE if column.type == "money" else Decimal("0.00005")
+        diff = abs(float(actual) - float(expected))
+        if abs(diff - float(tolerance)) > 1e-6:
+            return diff <= float(tolerance)
         return abs(to_decimal(actual) - expected) <= tolerance
     return actual == expected
 
@@ -402,9 +407,13 @@ def register() -> None:
         spec = ctx.sheet.by_name[column]
         actual = column_values(pandas_obj[column])
         expected = expected_values(spec, pandas_obj, ctx)
-        return pd.Series([derived_matches(spec, a, e) for a, e in zip(actual, expected,
-                                                                      strict=True)],
-                         index=pandas_obj.index)
+        verdicts: dict[tuple[Any, Any], bool] = {}
+        out = []
+        for pair in zip(actual, expected, strict=True):
+            if pair not in verdicts:
+                verdicts[pair] = derived_matches(spec, *pair)
+            out.append(verdicts[pair])
+        return pd.Series(out, index=pandas_obj.index)
 
     frame_check.__name__, cell_check.__name__ = "fg_row_rule", "fg_cell_rule"
     derived_check.__name__ = "fg_derived"

@@ -237,6 +237,9 @@ def _is_total(row: list[Any]) -> bool:
 
 
 def _is_blank_row(row: list[Any]) -> bool:
+    first = row[0] if row else ""
+    if first != "" and (type(first) is not str or first.strip()):
+        return False  # the usual data row: decided by its first cell
     return row.count("") == len(row) or all(_blank(v) for v in row)
 
 

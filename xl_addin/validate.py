@@ -88,6 +88,9 @@ def _typed_series(values: list[Any], column: ColumnSpec) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
+ROW_BY_ROW = 2000  # below this many failures, failing rows are read one by one
+
+
 class _SheetRun:
     """Validation of one sheet."""
 
@@ -151,9 +154,11 @@ class _SheetRun:
             seen.add((key, i))
             if i in self.unusable.get(tag.column, ()):
                 continue  # the coercion already reported this cell
-            if columns is None:
+            if columns is None and len(cases) > ROW_BY_ROW:
                 columns = {c: column_values(df[c]) for c in df.columns}
-            self._report(tag, i, {c: values[i] for c, values in columns.items()}, df, extra)
+            row = ({c: values[i] for c, values in columns.items()} if columns is not None
+                   else {c: python_value(df[c].iat[i]) for c in df.columns})
+            self._report(tag, i, row, df, extra)
 
     def _report(self, tag: Tag, i: int, row: dict[str, Any], df: pd.DataFrame,
                 extra: dict[str, pd.Series]) -> None:
