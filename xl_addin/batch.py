@@ -16,7 +16,7 @@ from typing import Any
 from .core.policy import load_policy
 from .findings import Finding, Severity, sort_key
 from .indicators import Context, compute_counts, previous_month
-from .schema import load_workbook_spec
+from .schema import load_workbook_spec, sheet_order
 from .validate import validate_path
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".csv"}
@@ -56,7 +56,9 @@ class Batch:
 
     @property
     def all_findings(self) -> list[Finding]:
-        return sorted([f for r in self.results for f in r.findings] + self.findings, key=sort_key)
+        order = sheet_order()
+        return sorted([f for r in self.results for f in r.findings] + self.findings,
+                      key=lambda f: sort_key(f, order))
 
     @property
     def exit_code(self) -> int:

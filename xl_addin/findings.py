@@ -57,6 +57,9 @@ class Finding:
         return data
 
 
-def sort_key(finding: Finding) -> tuple[Any, ...]:
-    return (finding.workbook, finding.sheet or "", finding.row or 0, finding.cell or "",
-            finding.rule)
+def sort_key(finding: Finding, sheet_order: dict[str, int] | None = None) -> tuple[Any, ...]:
+    """Workbook, then sheet (in the standard workbook's order when given), row, column."""
+    order = (sheet_order or {}).get(finding.sheet or "", -1 if finding.sheet is None else 999)
+    letters = "".join(ch for ch in (finding.cell or "") if ch.isalpha())
+    column = (len(letters), letters)
+    return (finding.workbook, order, finding.sheet or "", finding.row or 0, column, finding.rule)

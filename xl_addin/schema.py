@@ -146,3 +146,8 @@ def load_workbook_spec(directory: str | None = None) -> WorkbookSpec:
     )
     return WorkbookSpec(top["name"], top["file_name"], sheets,
                         tuple(_check(c) for c in top.get("checks", ())))
+
+
+def sheet_order() -> dict[str, int]:
+    """Sheet name → position in the standard workbook."""
+    return {s.sheet: i for i, s in enumerate(load_workbook_spec().sheets)}

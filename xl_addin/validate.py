@@ -35,7 +35,7 @@ from .core.policy import Policy, load_policy
 from .findings import Finding, Severity, sort_key
 from .pandera_schemas import Tag, build_schema
 from .reader import CoverData, ReadError, SheetData, WorkbookData, read_workbook
-from .schema import ColumnSpec, SheetSpec, WorkbookSpec, load_workbook_spec
+from .schema import ColumnSpec, SheetSpec, WorkbookSpec, load_workbook_spec, sheet_order
 
 
 @dataclass
@@ -306,7 +306,8 @@ def validate_data(data: WorkbookData, as_of: dt.date | None = None, policy: Poli
         result.findings.extend(run.findings)
     result.addresses = data.sheets
     _exists_in(result, data, spec)
-    result.findings.sort(key=sort_key)
+    order = sheet_order()
+    result.findings.sort(key=lambda f: sort_key(f, order))
     return result
 
 
