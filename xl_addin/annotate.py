@@ -14,7 +14,10 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from .batch import run_guarded
 from .core.policy import Policy
+from .guard import ReadError
+from .limits import DEFAULT_LIMITS, Limits
 from .marks import NOTE_AUTHOR, link_target, plan_marks, results_rows
 from .messages import Lang, text
 from .outputs import put_text, write_atomic
@@ -44,11 +47,15 @@ class AnnotateError(Exception):
         return text(self.rule, lang, **self.params)
 
 
+def _names(path: str | os.PathLike[str]) -> list[str]:
+    with zipfile.ZipFile(path) as archive:
+        return archive.namelist()
+
+
 def unsupported_parts(path: str | os.PathLike[str]) -> list[str]:
     """The kinds of content in ``path`` that an openpyxl copy would lose."""
     found: list[str] = []
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
+    names = _names(path)
     for prefix, label in UNSUPPORTED_PARTS.items():
         if any(n.startswith(prefix) for n in names) and label not in found:
             found.append(label)
@@ -57,17 +64,29 @@ def unsupported_parts(path: str | os.PathLike[str]) -> list[str]:
 
 def annotate(source: str | os.PathLike[str], out: str | os.PathLike[str],
              as_of: dt.date | None = None, policy: Policy | None = None,
-             lang: Lang = "zh") -> WorkbookResult:
-    """Validate ``source`` and write a marked copy to ``out``."""
+             lang: Lang = "zh", keep_macros: bool = False,
+             limits: Limits = DEFAULT_LIMITS) -> WorkbookResult:
+    """Validate ``source`` and write a marked copy to ``out``. Macros are carried over
+    only with ``keep_macros`` into an .xlsm copy; they are never run."""
     if Path(out).resolve() == Path(source).resolve():
         raise AnnotateError("annotate_same_file", file=str(source))
-    result = validate_path(source, str(source), as_of, policy)
+    try:
+        result = run_guarded(validate_path, (str(source), str(source), as_of, policy, limits),
+                             str(source), limits)
+    except ReadError as exc:
+        raise AnnotateError(exc.rule, **exc.params) from exc
     if result.error is not None:
         raise AnnotateError(result.error.rule, **result.error.params)
     parts = unsupported_parts(source)
+    macros = "xl/vbaProject.bin" in _names(source)
+    if macros:
+        parts = [p for p in parts if p != UNSUPPORTED_PARTS["xl/vbaProject.bin"]]
+        if not (keep_macros and str(out).lower().endswith(".xlsm")):
+            parts.append(text("annotate_macros_hint", lang))
     if parts:
-        raise AnnotateError("annotate_unsupported", file=str(source), parts="、".join(parts))
-    book = load_workbook(source, keep_links=True, rich_text=True)
+        raise AnnotateError("annotate_unsupported", file=str(source), parts="、".join(
+            dict.fromkeys(parts)))
+    book = load_workbook(source, keep_links=True, rich_text=True, keep_vba=macros)
     for mark in plan_marks(result.findings, lang):
         if mark.sheet not in book.sheetnames:
             continue

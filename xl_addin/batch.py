@@ -8,14 +8,19 @@ import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pebble import ProcessExpired, ProcessPool
+
 from .core.policy import load_policy
 from .findings import Finding, Severity, sort_key
+from .guard import ReadError
 from .indicators import Context, compute_counts, previous_month
+from .limits import DEFAULT_LIMITS, Limits, size_text
 from .schema import load_workbook_spec, sheet_order
 from .validate import validate_path
 
@@ -69,25 +74,31 @@ class Batch:
 
 
 def collect(paths: Iterable[str]) -> list[tuple[str, str]]:
-    """(path, display) of every workbook named or found in the folders named, in order."""
+    """(path, display) of every workbook named or found in the folders named, in order.
+    Folders are walked without following symbolic links; a link found is still listed, so
+    that it is reported, not silently skipped."""
     out: list[tuple[str, str]] = []
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (child.suffix.lower() in WORKBOOK_SUFFIXES and not child.name.startswith("~$")
-                        and not child.name.startswith(".") and not child.is_dir()):
-                    out.append((str(child), str(child)))
+        if os.path.isdir(given) and not os.path.islink(given):
+            found = []
+            for root, dirs, names in os.walk(given, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in names:
+                    suffix = os.path.splitext(name)[1].lower()
+                    if suffix in WORKBOOK_SUFFIXES and not name.startswith(("~$", ".")):
+                        found.append(os.path.join(root, name))
+            out.extend((p, p) for p in sorted(found))
         else:
-            out.append((str(path), given))
+            out.append((given, given))
     return out
 
 
 def check_one(path: str, display: str, as_of: dt.date | None = None,
-              policy_path: str | None = None, month: str | None = None) -> Checked:
+              policy_path: str | None = None, month: str | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> Checked:
     """Check one workbook (runs in a worker process)."""
     policy = load_policy(policy_path)
-    result = validate_path(path, display, as_of, policy)
+    result = validate_path(path, display, as_of, policy, limits)
     if result.error is not None:
         finding = Finding(display, None, None, None, None, result.error.rule, Severity.ERROR,
                           result.error.params)
@@ -110,14 +121,33 @@ def check_one(path: str, display: str, as_of: dt.date | None = None,
                    counts=counts, keys=keys, policy=policy.label)
 
 
-def _safe_check(args: tuple[str, str, dt.date | None, str | None, str | None]) -> Checked:
+def _safe_check(args: tuple[str, str, dt.date | None, str | None, str | None, Limits]
+                ) -> Checked:
     path, display = args[0], args[1]
     try:
         return check_one(*args)
     except Exception as exc:  # never let one file stop the batch
-        finding = Finding(display, None, None, None, None, "worker_failed", Severity.ERROR,
-                          {"file": display, "detail": f"{type(exc).__name__}: {exc}"[:200]})
-        return Checked(path, display, [finding], unreadable=True)
+        return _failed(path, display, "worker_failed",
+                       {"file": display, "detail": f"{type(exc).__name__}: {exc}"[:200]})
+
+
+def _failed(path: str, display: str, rule: str, params: dict[str, Any]) -> Checked:
+    return Checked(path, display, [Finding(display, None, None, None, None, rule,
+                                           Severity.ERROR, params)], unreadable=True)
+
+
+def _limit_memory(max_bytes: int) -> None:
+    """Worker initializer: cap the address space this process may add, so that a hostile
+    file makes the read fail (or the worker die) instead of exhausting the machine."""
+    import resource
+
+    with open("/proc/self/statm") as handle:
+        current = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = current + max_bytes
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def cross_checks(results: list[Checked]) -> list[Finding]:
@@ -158,21 +188,52 @@ def cross_checks(results: list[Checked]) -> list[Finding]:
 
 def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | None = None,
                 policy_path: str | None = None, month: str | None = None,
-                progress: Callable[[Checked], None] | None = None) -> Batch:
-    """Check every workbook named or found under ``paths``."""
+                progress: Callable[[Checked], None] | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> Batch:
+    """Check every workbook named or found under ``paths``, each in a worker process with
+    the memory and time limits of ``limits``; a file that crashes or hangs its worker is
+    reported and the batch goes on."""
     files = collect(paths)
-    tasks = [(p, d, as_of, policy_path, month) for p, d in files]
-    jobs = jobs or min(len(tasks), os.cpu_count() or 1) or 1
-    results: list[Checked] = []
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            results.append(_safe_check(task))
+    tasks = [(p, d, as_of, policy_path, month, limits) for p, d in files]
+    results: list[Checked | None] = [None] * len(tasks)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    with ProcessPool(max_workers=workers, initializer=_limit_memory,
+                     initargs=(limits.max_memory_bytes,)) as pool:
+        futures = {pool.schedule(_safe_check, args=(task,), timeout=limits.timeout_seconds): i
+                   for i, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            i = futures[future]
+            path, display = tasks[i][0], tasks[i][1]
+            try:
+                checked = future.result()
+            except FutureTimeout:
+                checked = _failed(path, display, "file_timeout",
+                                  {"file": display, "seconds": int(limits.timeout_seconds)})
+            except ProcessExpired:
+                checked = _failed(path, display, "file_crashed",
+                                  {"file": display, "limit": size_text(limits.max_memory_bytes)})
+            except Exception as exc:
+                checked = _failed(path, display, "worker_failed",
+                                  {"file": display, "detail": f"{type(exc).__name__}: {exc}"[:200]})
+            results[i] = checked
             if progress:
-                progress(results[-1])
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for checked in pool.map(_safe_check, tasks, chunksize=1):
-                results.append(checked)
-                if progress:
-                    progress(checked)
-    return Batch(results, cross_checks([r for r in results if not r.unreadable]))
+                progress(checked)
+    done = [r for r in results if r is not None]
+    return Batch(done, cross_checks([r for r in done if not r.unreadable]))
+
+
+def run_guarded(func: Callable[..., Any], args: tuple[Any, ...], display: str,
+                limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Run ``func(*args)`` in a worker process with the memory and time limits of
+    ``limits``; a crash or a time-out becomes a ``ReadError`` naming ``display``."""
+    with ProcessPool(max_workers=1, initializer=_limit_memory,
+                     initargs=(limits.max_memory_bytes,)) as pool:
+        future = pool.schedule(func, args=args, timeout=limits.timeout_seconds)
+        try:
+            return future.result()
+        except FutureTimeout as exc:
+            raise ReadError("file_timeout", file=display,
+                            seconds=int(limits.timeout_seconds)) from exc
+        except ProcessExpired as exc:
+            raise ReadError("file_crashed", file=display,
+                            limit=size_text(limits.max_memory_bytes)) from exc

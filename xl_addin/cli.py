@@ -15,6 +15,7 @@ from .batch import Batch, Checked, check_paths
 from .core.errors import CalcError
 from .core.normalize import parse_date
 from .core.policy import PolicyError, load_policy
+from .limits import DEFAULT_LIMITS, MIB, Limits
 from .messages import Lang, text
 from .outputs import write_text_atomic
 from .report import FORMATS, RENDERERS, render_table
@@ -36,6 +37,29 @@ class DateType(click.ParamType):
 DATE = DateType()
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh",
                            show_default=True, help="Language of messages / 提示语言.")
+def limits_options(func: Any) -> Any:
+    """--max-size, --max-unpacked, --timeout, --max-memory: what reading one file may cost."""
+    for option in reversed((
+        click.option("--max-size", type=click.IntRange(1), default=DEFAULT_LIMITS.max_file_bytes
+                      // MIB, show_default=True, help="Largest workbook file to read, MiB."),
+        click.option("--max-unpacked", type=click.IntRange(1),
+                     default=DEFAULT_LIMITS.max_unpacked_bytes // MIB, show_default=True,
+                     help="Largest unpacked size of a workbook, MiB (zip bombs)."),
+        click.option("--timeout", type=click.FloatRange(1), show_default=True,
+                     default=DEFAULT_LIMITS.timeout_seconds, help="Seconds allowed per workbook."),
+        click.option("--max-memory", type=click.IntRange(64), show_default=True,
+                     default=DEFAULT_LIMITS.max_memory_bytes // MIB,
+                     help="Memory a reading process may add, MiB."),
+    )):
+        func = option(func)
+    return func
+
+
+def make_limits(max_size: int, max_unpacked: int, timeout: float, max_memory: int) -> Limits:
+    return Limits(max_file_bytes=max_size * MIB, max_unpacked_bytes=max_unpacked * MIB,
+                  timeout_seconds=timeout, max_memory_bytes=max_memory * MIB)
+
+
 policy_option = click.option("--policy", "policy_path", type=click.Path(dir_okay=False),
                              envvar="XL_ADDIN_POLICY", help="Policy file (TOML) to use.")
 
@@ -56,10 +80,11 @@ def main() -> None:
 
 
 def run_check(paths: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
-              policy_path: str | None, lang: Lang, show_progress: bool) -> Batch:
+              policy_path: str | None, lang: Lang, show_progress: bool,
+              limits: Limits = DEFAULT_LIMITS) -> Batch:
     console = Console(stderr=True)
     if not show_progress:
-        return check_paths(paths, as_of, jobs, policy_path)
+        return check_paths(paths, as_of, jobs, policy_path, limits=limits)
     with Progress(TextColumn(text("cli_checking", lang)), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.description}"), console=console, transient=True) as bar:
         from .batch import collect
@@ -68,7 +93,7 @@ def run_check(paths: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
         def step(checked: Checked) -> None:
             bar.update(task, advance=1, description=os.path.basename(checked.display))
 
-        return check_paths(paths, as_of, jobs, policy_path, progress=step)
+        return check_paths(paths, as_of, jobs, policy_path, progress=step, limits=limits)
 
 
 @main.command()
@@ -80,11 +105,13 @@ def run_check(paths: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
               help="Write the report to a file (atomically) instead of standard output.")
 @lang_option
 @policy_option
+@limits_options
 def check(paths: tuple[str, ...], fmt: str, as_of: dt.date | None, jobs: int | None,
-          output: str | None, lang: Lang, policy_path: str | None) -> None:
+          output: str | None, lang: Lang, policy_path: str | None, **limits: Any) -> None:
     """校验工作簿（文件或文件夹）。Exit 0: no 错误; 1: 错误 found; 2: a file unreadable."""
     _policy_or_exit(policy_path, lang)
-    batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty())
+    batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty(),
+                      make_limits(**limits))
     if fmt == "table":
         if output:
             with open(os.devnull, "w") as sink:
@@ -135,15 +162,18 @@ def template(township: str, as_of: dt.date, out: str | None, lang: Lang,
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Parallel processes.")
 @lang_option
 @policy_option
+@limits_options
 def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None,
-            as_of: dt.date | None, jobs: int | None, lang: Lang, policy_path: str | None) -> None:
+            as_of: dt.date | None, jobs: int | None, lang: Lang, policy_path: str | None,
+            **limits: Any) -> None:
     """县级汇总：把各乡镇工作簿汇总成县级汇总表和通报语句。"""
     import json
 
     from .summary import county_summary, write_summary
 
     _policy_or_exit(policy_path, lang)
-    batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty())
+    batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty(),
+                      make_limits(**limits))
     result = county_summary(batch, month)
     if out:
         write_summary(result, batch, out, lang)
@@ -163,10 +193,13 @@ def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="The annotated copy to write (never the source).")
 @click.option("--as-of", type=DATE, help="Override 统计日期.")
+@click.option("--keep-macros", is_flag=True,
+              help="Carry the macros of an .xlsm over into an .xlsm copy (never run).")
 @lang_option
 @policy_option
-def annotate(source: str, out: str, as_of: dt.date | None, lang: Lang,
-             policy_path: str | None) -> None:
+@limits_options
+def annotate(source: str, out: str, as_of: dt.date | None, keep_macros: bool, lang: Lang,
+             policy_path: str | None, **limits: Any) -> None:
     """生成标注副本：错误单元格填色并加批注，另附“校验结果”表。源文件不会被修改。"""
     from .annotate import AnnotateError
     from .annotate import annotate as run
@@ -174,7 +207,8 @@ def annotate(source: str, out: str, as_of: dt.date | None, lang: Lang,
 
     _policy_or_exit(policy_path, lang)
     try:
-        result = run(source, out, as_of, load_policy(policy_path), lang)
+        result = run(source, out, as_of, load_policy(policy_path), lang, keep_macros,
+                     make_limits(**limits))
     except AnnotateError as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)

@@ -201,5 +201,16 @@ CATALOG.update({
     "results_verdict": ("校验结果: {verdict}（政策参数: {policy}）", "Result: {verdict} (policy: {policy})"),
     "annotate_same_file": ("输出文件不能与源文件相同: {file}", "the output must not be the source file: {file}"),
     "annotate_unsupported": ("工作簿 {file} 含有无法原样保留的内容（{parts}），为避免丢失，未生成标注副本", "{file} has parts that cannot be carried over ({parts}); no annotated copy was written so that nothing is lost"),
+    "annotate_macros_hint": ("宏（如需保留，请加 --keep-macros 并输出为 .xlsm）", "macros (to keep them, add --keep-macros and write an .xlsm)"),
     "annotate_written": ("已写入标注副本 {file}: {verdict}", "annotated copy written to {file}: {verdict}"),
+})
+# --- hostile and odd files ----------------------------------------------------------
+CATALOG.update({
+    "file_symlink": ("{file} 是符号链接，为安全起见不读取", "{file} is a symbolic link; not read, for safety"),
+    "file_not_regular": ("{file} 不是普通文件（目录、设备或管道），不读取", "{file} is not a regular file (a folder, device or pipe); not read"),
+    "file_zip_bomb": ("{file} 解压后过大（{size}，上限 {limit}），疑似压缩炸弹，未读取", "{file} would unpack to {size} (limit {limit}): a likely zip bomb; not read"),
+    "file_hostile_xml": ("{file} 含有XML实体声明（DTD），可能是恶意文件，未读取", "{file} declares XML entities (a DTD): possibly hostile; not read"),
+    "file_too_many_cells": ("{file} 的工作表 {sheet} 跨越 {cells} 个单元格（上限 {limit}），未读取", "sheet {sheet} of {file} spans {cells} cells (limit {limit}); not read"),
+    "file_crashed": ("读取 {file} 时超出内存上限 {limit} 或读取进程异常退出，文件可能已损坏或含恶意内容", "reading {file} exceeded the memory limit {limit} or the reading process died: the file may be damaged or hostile"),
+    "file_timeout": ("读取 {file} 超过时间上限 {seconds} 秒，已跳过", "reading {file} took longer than {seconds} s; skipped"),
 })

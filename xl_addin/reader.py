@@ -20,28 +20,16 @@ import python_calamine as pc
 from defusedxml import ElementTree as SafeET
 
 from .findings import Finding, Severity
+from .guard import ReadError, inspect_file
+from .limits import DEFAULT_LIMITS, Limits
 from .markers import CellError, Uncalculated
-from .messages import text
 from .schema import SheetSpec, WorkbookSpec, header_key, load_workbook_spec
 
 HEADER_SCAN_ROWS = 30
 TOTAL_LABELS = frozenset({"合计", "总计", "合计:", "总合计"})
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-
-
-class ReadError(Exception):
-    """A workbook that cannot be read at all; ``message()`` says why, naming the file."""
-
-    def __init__(self, rule: str, **params: Any) -> None:
-        self.rule = rule
-        self.params = params
-        super().__init__(text(rule, "en", **params))
-
-    def message(self, lang: str = "zh") -> str:
-        return text(self.rule, lang, **self.params)  # type: ignore[arg-type]
 
 
 def column_letter(index: int) -> str:
@@ -155,53 +143,48 @@ class _Bytes:
         return chunk
 
 
-def _grid(book: pc.CalamineWorkbook, name: str) -> tuple[list[list[Any]], int, int]:
-    sheet = book.get_sheet_by_name(name)
+def _grid(book: pc.CalamineWorkbook, name: str, path: str = "") -> tuple[list[list[Any]], int, int]:
+    try:
+        sheet = book.get_sheet_by_name(name)
+    except pc.CalamineError:
+        # e.g. a newer error value (#SPILL!, #CALC!) that calamine refuses: read this sheet
+        # with openpyxl instead, slower but complete
+        return _grid_openpyxl(path, name)
     rows = sheet.to_python()
     start = sheet.start or (0, 0)
     return rows, start[0], start[1]
 
 
-def _open(path: str, display: str) -> pc.CalamineWorkbook:
+def _grid_openpyxl(path: str, name: str) -> tuple[list[list[Any]], int, int]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-    except FileNotFoundError as exc:
-        raise ReadError("file_missing", file=display) from exc
-    except OSError as exc:
-        raise ReadError("file_unreadable", file=display, detail=exc.strerror or str(exc)) from exc
-    if head.startswith(OLE2_MAGIC):
-        if _is_encrypted_ole(path):
-            raise ReadError("file_encrypted", file=display)
-        raise ReadError("file_not_xlsx", file=display, detail="Excel 97-2003 (.xls)")
-    if not head.startswith(b"PK"):
-        raise ReadError("file_not_xlsx", file=display, detail=_guess_kind(head))
+        sheet = book[name]
+        sheet.reset_dimensions()
+        grid: list[list[Any]] = []
+        for row in sheet.iter_rows():
+            grid.append([
+                CellError(str(c.value)) if getattr(c, "data_type", None) == "e"
+                else ("" if c.value is None else c.value)
+                for c in row
+            ])
+    finally:
+        book.close()
+    width = max((len(r) for r in grid), default=0)
+    return [r + [""] * (width - len(r)) for r in grid], 0, 0
+
+
+def _open(path: str, display: str, limits: Limits) -> pc.CalamineWorkbook:
+    inspect_file(path, display, limits)
     try:
         return pc.CalamineWorkbook.from_path(path)
     except BaseException as exc:  # PanicException derives from BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
+        if isinstance(exc, pc.PasswordError):
+            raise ReadError("file_encrypted", file=display) from exc
         raise ReadError("file_corrupt", file=display, detail=_short(exc)) from exc
-
-
-def _is_encrypted_ole(path: str) -> bool:
-    try:
-        import olefile
-    except ImportError:  # pragma: no cover - oletools is optional
-        return True
-    try:
-        with olefile.OleFileIO(path) as ole:
-            return ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
-    except Exception:
-        return False
-
-
-def _guess_kind(head: bytes) -> str:
-    if not head:
-        return "空文件 / empty file"
-    if head.startswith(b"<?xml") or head.startswith(b"<"):
-        return "XML/HTML"
-    return "CSV/文本 / text" if all(32 <= b < 127 or b in b"\r\n\t" for b in head) else "unknown"
 
 
 def _short(exc: BaseException) -> str:
@@ -244,8 +227,9 @@ def _is_blank_row(row: list[Any]) -> bool:
 
 
 def _read_table(book: pc.CalamineWorkbook, archive: zipfile.ZipFile | None, parts: dict[str, str],
-                name: str, spec: SheetSpec, display: str, findings: list[Finding]) -> SheetData:
-    grid, row0, col0 = _grid(book, name)
+                name: str, spec: SheetSpec, display: str, findings: list[Finding],
+                path: str = "") -> SheetData:
+    grid, row0, col0 = _grid(book, name, path)
     sheet = SheetData(spec, name)
     located = _find_header(grid, spec)
     if located is None:
@@ -301,8 +285,8 @@ def _read_table(book: pc.CalamineWorkbook, archive: zipfile.ZipFile | None, part
 
 
 def _read_cover(book: pc.CalamineWorkbook, name: str, spec: SheetSpec, display: str,
-                findings: list[Finding]) -> CoverData:
-    grid, row0, col0 = _grid(book, name)
+                findings: list[Finding], path: str = "") -> CoverData:
+    grid, row0, col0 = _grid(book, name, path)
     cover = CoverData(spec, name)
     wanted = {header_key(c.name): c.name for c in spec.columns}
     for r, row in enumerate(grid):
@@ -321,13 +305,14 @@ def _read_cover(book: pc.CalamineWorkbook, name: str, spec: SheetSpec, display: 
 
 
 def read_workbook(path: str | os.PathLike[str], display: str | None = None,
-                  spec: WorkbookSpec | None = None) -> WorkbookData:
+                  spec: WorkbookSpec | None = None,
+                  limits: Limits = DEFAULT_LIMITS) -> WorkbookData:
     """Read a standard workbook. Raises ``ReadError`` when the file cannot be read at all;
     everything else becomes a finding."""
     spec = spec or load_workbook_spec()
     path = str(path)
     display = display or path
-    book = _open(path, display)
+    book = _open(path, display, limits)
     findings: list[Finding] = []
     try:
         archive: zipfile.ZipFile | None = zipfile.ZipFile(path)
@@ -349,10 +334,10 @@ def read_workbook(path: str | os.PathLike[str], display: str | None = None,
                 continue
             try:
                 if sheet_spec.kind == "keyvalue":
-                    cover = _read_cover(book, actual, sheet_spec, display, findings)
+                    cover = _read_cover(book, actual, sheet_spec, display, findings, path)
                 else:
                     sheets[sheet_spec.key] = _read_table(book, archive, parts, actual, sheet_spec,
-                                                         display, findings)
+                                                         display, findings, path)
             except ReadError:
                 raise
             except BaseException as exc:

@@ -33,6 +33,7 @@ from .core.codes import mask_id_number, mask_phone
 from .core.numbers import to_decimal
 from .core.policy import Policy, load_policy
 from .findings import Finding, Severity, sort_key
+from .limits import DEFAULT_LIMITS, Limits
 from .pandera_schemas import Tag, build_schema
 from .reader import CoverData, ReadError, SheetData, WorkbookData, read_workbook
 from .schema import ColumnSpec, SheetSpec, WorkbookSpec, load_workbook_spec, sheet_order
@@ -312,11 +313,12 @@ def validate_data(data: WorkbookData, as_of: dt.date | None = None, policy: Poli
 
 
 def validate_path(path: str | os.PathLike[str], display: str | None = None,
-                  as_of: dt.date | None = None, policy: Policy | None = None) -> WorkbookResult:
+                  as_of: dt.date | None = None, policy: Policy | None = None,
+                  limits: Limits = DEFAULT_LIMITS) -> WorkbookResult:
     """Validate the workbook at ``path``; a file that cannot be read gives ``result.error``."""
     display = display or str(path)
     try:
-        data = read_workbook(path, display)
+        data = read_workbook(path, display, limits=limits)
     except ReadError as exc:
         return WorkbookResult(str(path), display, error=exc)
     return validate_data(data, as_of, policy)
