@@ -17,7 +17,7 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from .core.policy import load_policy
-from .findings import Finding, Severity, sort_key
+from .findings import Finding, Severity, Tally, sort_key
 from .guard import ReadError
 from .indicators import Context, compute_counts, previous_month
 from .limits import DEFAULT_LIMITS, Limits, size_text
@@ -28,7 +28,7 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods"
 
 
 @dataclass
-class Checked:
+class Checked(Tally):
     """The picklable outcome of checking one workbook."""
 
     path: str
@@ -40,18 +40,6 @@ class Checked:
     counts: dict[str, Any] = field(default_factory=dict)
     keys: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # county-unique
     policy: str = ""
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity is Severity.ERROR for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(f.severity is Severity.WARNING for f in self.findings)
-
-    @property
-    def township(self) -> str | None:
-        return self.cover.get("填报单位")
 
 
 @dataclass

@@ -57,6 +57,26 @@ class Finding:
         return data
 
 
+class Tally:
+    """Counts over ``self.findings``, and the township of ``self.cover``, for the result
+    records of one workbook."""
+
+    findings: list[Finding]
+    cover: dict[str, Any]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+    @property
+    def township(self) -> str | None:
+        return self.cover.get("填报单位")
+
+
 def sort_key(finding: Finding, sheet_order: dict[str, int] | None = None) -> tuple[Any, ...]:
     """Workbook, then sheet (in the standard workbook's order when given), row, column."""
     order = (sheet_order or {}).get(finding.sheet or "", -1 if finding.sheet is None else 999)

@@ -32,7 +32,7 @@ from .coerce import Quirk, coerce_column
 from .core.codes import mask_id_number, mask_phone
 from .core.numbers import to_decimal
 from .core.policy import Policy, load_policy
-from .findings import Finding, Severity, sort_key
+from .findings import Finding, Severity, Tally, sort_key
 from .limits import DEFAULT_LIMITS, Limits
 from .pandera_schemas import Tag, build_schema
 from .reader import CoverData, ReadError, SheetData, WorkbookData, read_workbook
@@ -40,7 +40,7 @@ from .schema import ColumnSpec, SheetSpec, WorkbookSpec, load_workbook_spec, she
 
 
 @dataclass
-class WorkbookResult:
+class WorkbookResult(Tally):
     """Everything the checks learnt about one workbook."""
 
     path: str
@@ -52,18 +52,6 @@ class WorkbookResult:
     policy: str = ""
     error: ReadError | None = None  # set when the file could not be read at all
     addresses: dict[str, SheetData] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity is Severity.ERROR for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(f.severity is Severity.WARNING for f in self.findings)
-
-    @property
-    def township(self) -> str | None:
-        return self.cover.get("填报单位")
 
 
 def _is_private(column: ColumnSpec) -> bool:
