@@ -66,11 +66,32 @@ CATALOG: dict[str, tuple[str, str]] = {
 }
 
 
+class _Shown(str):
+    """A parameter as the clerk typed it: ``{value!r}`` quotes it (“是\u3000” shows the
+    space itself, not an escape code) and whole numbers lose their ``.0``."""
+
+    quotes = ("“", "”")
+
+    def __repr__(self) -> str:
+        return f"{self.quotes[0]}{self}{self.quotes[1]}"
+
+
+class _ShownEn(_Shown):
+    quotes = ("'", "'")
+
+
+def _shown(value: object, lang: Lang) -> _Shown:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    kind = _Shown if lang == "zh" else _ShownEn
+    return kind("" if value is None else str(value))
+
+
 def text(code: str, lang: Lang = "zh", /, **params: object) -> str:
     """Render message ``code`` in ``lang`` with ``params``."""
     zh, en = CATALOG[code]
     template = zh if lang == "zh" else en
-    return template.format(**params)
+    return template.format(**{k: _shown(v, lang) for k, v in params.items()})
 CATALOG.update({
     "policy_missing": ("缺少此参数", "parameter missing"),
     "policy_unknown": ("未知参数（拼写错误？）", "unknown parameter (a typo?)"),

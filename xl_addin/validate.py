@@ -122,7 +122,11 @@ class _SheetRun:
         return df
 
     def _quirk(self, column: ColumnSpec, quirk: Quirk) -> None:
-        params = {"original": _mask(column, quirk.original), "value": _mask(column, quirk.value)}
+        if quirk.rule in ("formula_error", "uncalculated"):  # an error code, not the person's data
+            params = {"original": quirk.original, "value": quirk.value}
+        else:
+            params = {"original": _mask(column, quirk.original),
+                      "value": _mask(column, quirk.value)}
         self.finding(column.name, quirk.index, quirk.rule, quirk.severity, params,
                      value=params["original"], expected=params["value"])
 
