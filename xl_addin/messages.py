@@ -168,7 +168,8 @@ CATALOG.update({
     "cover_invalid": ("封面 {column} 无效: {detail}", "cover {column} is invalid: {detail}"),
 })
 CATALOG.update({
-    "no_as_of": ("封面缺少统计日期，按今天 {as_of} 计算", "the cover has no reporting date; using today, {as_of}"),
+    "no_as_of": ("封面缺少有效的统计日期，按 {as_of} 计算（取自文件名，或为今天）", "the cover has no valid reporting date; using {as_of} (from the file name, or today)"),
+    "name_date_mismatch": ("统计日期 {value} 与文件名中的日期 {expected} 不一致", "the reporting date {value} differs from the date in the file name, {expected}"),
     "total_row": ("合计行 {column} 为 {value}，各行之和为 {expected}", "the total row gives {value} for {column}; the rows add up to {expected}"),
 })
 # --- batches of workbooks --------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -244,11 +245,18 @@ def _cover(result: WorkbookResult, cover: CoverData | None, ctx_policy: Policy,
                 findings.append(Finding(result.display, cover.name, cell, row, column.name,
                                         "required", Severity.ERROR, {"column": column.name}))
     result.cover = typed
-    chosen = as_of or typed.get("统计日期") or dt.date.today()
+    named = _date_in_name(result.display)
+    chosen = as_of or typed.get("统计日期") or named or dt.date.today()
     if as_of is None and typed.get("统计日期") is None:
         findings.append(Finding(result.display, cover.name if cover else "封面", None, None,
                                 "统计日期", "no_as_of", Severity.WARNING,
                                 {"as_of": chosen.isoformat()}))
+    elif named and typed.get("统计日期") and named != typed["统计日期"] and cover is not None:
+        cell = cover.cells["统计日期"]
+        findings.append(Finding(result.display, cover.name, cell, int(cell[1:]), "统计日期",
+                                "name_date_mismatch", Severity.WARNING,
+                                {"value": typed["统计日期"].isoformat(),
+                                 "expected": named.isoformat()}))
     if cover is not None and typed.get("填报单位") and typed.get("区划代码"):
         ctx = Ctx(chosen, ctx_policy, cover.spec)
         problem = division_problem(typed["填报单位"], typed["区划代码"], ctx)
@@ -258,6 +266,20 @@ def _cover(result: WorkbookResult, cover: CoverData | None, ctx_policy: Policy,
                                     "division_code", Severity.ERROR, problem, problem["value"],
                                     problem["expected"]))
     return chosen
+
+
+_NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=\.[A-Za-z]+$)")
+
+
+def _date_in_name(display: str) -> dt.date | None:
+    """The date of a file named ``<乡镇名>_<YYYY-MM-DD>.xlsx``, if it is one."""
+    match = _NAME_DATE.search(os.path.basename(display))
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
 
 
 def _exists_in(result: WorkbookResult, data: WorkbookData, spec: WorkbookSpec) -> None:
