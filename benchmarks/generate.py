@@ -24,10 +24,19 @@ def credit_code(rng: random.Random) -> str:
     return body + uscc_check_char(body)
 
 
-def id_number(rng: random.Random) -> str:
-    birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15000))
-    body = f"431123{birth:%Y%m%d}{rng.randrange(1000):03d}"
-    return body + ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+def id_number(rng: random.Random, seen: set[str] | None = None) -> str:
+    """A valid GB 11643 身份证号 of 双牌县 (431123), born 1960-01-01 … 2001-01-25 (a real
+    date); with ``seen``, never one already in it (it is added)."""
+    while True:
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15000))
+        body = f"431123{birth:%Y%m%d}{rng.randrange(1000):03d}"
+        code = body + ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True))
+                               % 11]
+        if seen is None or code not in seen:
+            break
+    if seen is not None:
+        seen.add(code)
+    return code
 
 
 def big_workbook(path: Path, roster_rows: int = 60_000, seed: int = 1) -> Path:
@@ -48,10 +57,11 @@ def big_workbook(path: Path, roster_rows: int = 60_000, seed: int = 1) -> Path:
             continue
         ws.append(sheet.headers)
         if sheet.key == "absorption":
+            seen: set[str] = set()  # 身份证号 is unique in the roster
             for i in range(roster_rows):
                 name, code = enterprises[i % len(enterprises)]
                 months = rng.choice((1, 2, 3, 4, 5))
-                ws.append([name, code, "是", f"员工{i}", id_number(rng),
+                ws.append([name, code, "是", f"员工{i}", id_number(rng, seen),
                            as_of - dt.timedelta(days=rng.randrange(1, 60)), months,
                            900 if months >= 3 else 0])
         elif sheet.key == "enterprises":
