@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -36,6 +37,10 @@ class Ctx:
     policy: Policy
     sheet: SheetSpec
 
+
+# The context of the sheet being validated. The pandera schemas are built once per sheet
+# layout and cached; what differs between workbooks (统计日期, policy) comes from here.
+CURRENT: ContextVar[Ctx] = ContextVar("xl_addin_check_context")
 
 Row = dict[str, Any]
 OkFn = Callable[[pd.DataFrame, dict[str, Any], Ctx], pd.Series]
@@ -395,15 +400,15 @@ def register() -> None:
     if _REGISTERED:
         return
 
-    def frame_check(pandas_obj: pd.DataFrame, *, rule: str, args: dict[str, Any], ctx: Ctx
-                    ) -> pd.Series:
-        return ROW_RULES[rule].ok(pandas_obj, args, ctx)
+    def frame_check(pandas_obj: pd.DataFrame, *, rule: str, args: dict[str, Any]) -> pd.Series:
+        return ROW_RULES[rule].ok(pandas_obj, args, CURRENT.get())
 
-    def cell_check(pandas_obj: pd.Series, *, rule: str, ctx: Ctx) -> pd.Series:
-        return pd.Series(cell_rule_ok(rule, column_values(pandas_obj), ctx),
+    def cell_check(pandas_obj: pd.Series, *, rule: str) -> pd.Series:
+        return pd.Series(cell_rule_ok(rule, column_values(pandas_obj), CURRENT.get()),
                          index=pandas_obj.index)
 
-    def derived_check(pandas_obj: pd.DataFrame, *, column: str, ctx: Ctx) -> pd.Series:
+    def derived_check(pandas_obj: pd.DataFrame, *, column: str) -> pd.Series:
+        ctx = CURRENT.get()
         spec = ctx.sheet.by_name[column]
         actual = column_values(pandas_obj[column])
         expected = expected_values(spec, pandas_obj, ctx)
@@ -417,11 +422,11 @@ def register() -> None:
 
     frame_check.__name__, cell_check.__name__ = "fg_row_rule", "fg_cell_rule"
     derived_check.__name__ = "fg_derived"
-    extensions.register_check_method(statistics=["rule", "args", "ctx"],
+    extensions.register_check_method(statistics=["rule", "args"],
                                      supported_types=pd.DataFrame)(frame_check)
-    extensions.register_check_method(statistics=["rule", "ctx"],
+    extensions.register_check_method(statistics=["rule"],
                                      supported_types=pd.Series)(cell_check)
-    extensions.register_check_method(statistics=["column", "ctx"],
+    extensions.register_check_method(statistics=["column"],
                                      supported_types=pd.DataFrame)(derived_check)
     _REGISTERED = True
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandera.pandas as pa
 
-from .checks import CELL_RULES, CELL_SEVERITY, ROW_RULES, Ctx, register
+from .checks import CELL_RULES, CELL_SEVERITY, ROW_RULES, register
 from .schema import CheckSpec, ColumnSpec, SheetSpec
 
 
@@ -41,7 +41,7 @@ def expand(check: CheckSpec) -> list[CheckSpec]:
     return [check]
 
 
-def _column_checks(column: ColumnSpec, ctx: Ctx, tags: dict[str, Tag]) -> list[pa.Check]:
+def _column_checks(column: ColumnSpec, tags: dict[str, Tag]) -> list[pa.Check]:
     out = []
 
     def tag(rule: str, severity: str, args: dict[str, Any] | None = None) -> str:
@@ -58,14 +58,25 @@ def _column_checks(column: ColumnSpec, ctx: Ctx, tags: dict[str, Tag]) -> list[p
             "range", column.severity, {"low": low, "high": high})))
     for rule in column.checks:
         if rule in CELL_RULES:
-            out.append(pa.Check.fg_cell_rule(rule=rule, ctx=ctx, error=tag(
+            out.append(pa.Check.fg_cell_rule(rule=rule, error=tag(
                 rule, CELL_SEVERITY.get(rule, column.severity))))
     return out
 
 
-def build_schema(sheet: SheetSpec, present: list[str], ctx: Ctx) -> tuple[pa.DataFrameSchema,
-                                                                            dict[str, Tag]]:
-    """The pandera schema of ``sheet`` over the columns ``present`` in the workbook."""
+_CACHE: dict[tuple[str, tuple[str, ...]], tuple[pa.DataFrameSchema, dict[str, Tag]]] = {}
+
+
+def build_schema(sheet: SheetSpec, present: list[str]) -> tuple[pa.DataFrameSchema,
+                                                                dict[str, Tag]]:
+    """The pandera schema of ``sheet`` over the columns ``present`` in the workbook, built
+    once per layout. Run it with ``checks.CURRENT`` set to the sheet's context."""
+    key = (sheet.key, tuple(present))
+    if key not in _CACHE:
+        _CACHE[key] = _build(sheet, present)
+    return _CACHE[key]
+
+
+def _build(sheet: SheetSpec, present: list[str]) -> tuple[pa.DataFrameSchema, dict[str, Tag]]:
     register()
     tags: dict[str, Tag] = {}
     columns = {}
@@ -75,7 +86,7 @@ def build_schema(sheet: SheetSpec, present: list[str], ctx: Ctx) -> tuple[pa.Dat
         columns[column.name] = pa.Column(
             nullable=not column.required,
             unique=bool(column.unique),
-            checks=_column_checks(column, ctx, tags),
+            checks=_column_checks(column, tags),
             required=False,
         )
         tags[f"required|{column.name}"] = Tag("required", column.name, "error", {})
@@ -91,11 +102,10 @@ def build_schema(sheet: SheetSpec, present: list[str], ctx: Ctx) -> tuple[pa.Dat
         blame = ROW_RULES[check.check].blame(check.args)
         key = f"{check.check}|{blame}|{len(tags)}"
         tags[key] = Tag(check.check, blame, check.severity, check.args)
-        frame_checks.append(pa.Check.fg_row_rule(rule=check.check, args=check.args, ctx=ctx,
-                                                 error=key))
+        frame_checks.append(pa.Check.fg_row_rule(rule=check.check, args=check.args, error=key))
     for column in sheet.columns:
         if column.derived and column.name in present:
             key = f"derived|{column.name}|{len(tags)}"
             tags[key] = Tag("derived", column.name, column.severity, {})
-            frame_checks.append(pa.Check.fg_derived(column=column.name, ctx=ctx, error=key))
+            frame_checks.append(pa.Check.fg_derived(column=column.name, error=key))
     return pa.DataFrameSchema(columns, checks=frame_checks, name=sheet.key), tags

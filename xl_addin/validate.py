@@ -19,6 +19,7 @@ import pandera.pandas as pa
 
 from .checks import (
     CELL_RULES,
+    CURRENT,
     ROW_RULES,
     Ctx,
     column_values,
@@ -114,11 +115,14 @@ class _SheetRun:
                 self._quirk(column, quirk)
             frame[name] = _typed_series(coerced.values, column)
         df = pd.DataFrame(frame, index=pd.RangeIndex(len(self.sheet.rows)))
-        schema, tags = build_schema(self.spec, present, self.ctx)
+        schema, tags = build_schema(self.spec, present)
+        token = CURRENT.set(self.ctx)
         try:
             schema.validate(df, lazy=True)
         except pa.errors.SchemaErrors as exc:
             self._failures(exc.failure_cases, tags, df)
+        finally:
+            CURRENT.reset(token)
         self._total_row(df)
         return df
 
