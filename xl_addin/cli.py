@@ -215,3 +215,34 @@ def annotate(source: str, out: str, as_of: dt.date | None, keep_macros: bool, la
     checked = Checked(result.path, result.display, result.findings)
     click.echo(text("annotate_written", lang, file=out, verdict=verdict(checked, lang)))
     sys.exit(1 if result.errors else 0)
+
+
+@main.command("build-addin")
+@click.option("--out", default="dist/fgfc.xlam", show_default=True,
+              type=click.Path(dir_okay=False), help="The add-in (.xlam) to write.")
+@click.option("--interpreter", help="Interpreter_Win of the config sheet: the pythonw.exe of "
+              "the Python that has xl-addin installed (default: pythonw on PATH, or the "
+              "user's %USERPROFILE%\\.xlwings\\xlwings.conf).")
+@click.option("--pythonpath", help="PYTHONPATH of the config sheet.")
+@click.option("--conda-path", help="Conda Path of the config sheet.")
+@click.option("--conda-env", help="Conda Env of the config sheet.")
+@click.option("--require-udfs", is_flag=True,
+              help="Fail when the FG_ cell-function wrappers cannot be included.")
+def build_addin(out: str, interpreter: str | None, pythonpath: str | None,
+                conda_path: str | None, conda_env: str | None, require_udfs: bool) -> None:
+    """生成 Excel 加载项（.xlam，功能区“复工复产”）。Build the add-in from addin/ and check it."""
+    from .addin_build import BuildError
+    from .addin_build import build_addin as run
+
+    try:
+        report = run(out, require_udfs=require_udfs, interpreter=interpreter,
+                     pythonpath=pythonpath, conda_path=conda_path, conda_env=conda_env)
+    except BuildError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        sys.exit(2)
+    click.echo(text("cli_written", "zh", file=str(report.path)))
+    click.echo(f"VBA: {', '.join(report.modules)}; xlwings.conf: "
+               + ", ".join(f"{k}={v}" for k, v in report.config))
+    for note in report.notes:
+        click.echo(note, err=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -230,6 +231,16 @@ def _read_table(book: pc.CalamineWorkbook, archive: zipfile.ZipFile | None, part
                 name: str, spec: SheetSpec, display: str, findings: list[Finding],
                 path: str = "") -> SheetData:
     grid, row0, col0 = _grid(book, name, path)
+    markers = _formula_markers(archive, parts[name]) if archive and name in parts else {}
+    return table_from_grid(grid, row0, col0, markers, name, spec, display, findings)
+
+
+def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
+                    markers: dict[tuple[int, int], Any], name: str, spec: SheetSpec,
+                    display: str, findings: list[Finding]) -> SheetData:
+    """One data sheet from its grid of values: ``grid[0][0]`` is the cell at 0-based
+    (``row0``, ``col0``); blank cells are ``""``. ``markers`` maps 0-based (row, col) of
+    the workbook to ``CellError``/``Uncalculated`` for cells the grid shows as blank."""
     sheet = SheetData(spec, name)
     located = _find_header(grid, spec)
     if located is None:
@@ -244,7 +255,6 @@ def _read_table(book: pc.CalamineWorkbook, archive: zipfile.ZipFile | None, part
             findings.append(Finding(
                 display, name, None, sheet.header_row, column.name, "missing_column",
                 Severity.ERROR if column.required else Severity.WARNING, {"column": column.name}))
-    markers = _formula_markers(archive, parts[name]) if archive and name in parts else {}
     first = header_r + 1  # index in grid of the first data row
     body = grid[first:]
     markers = {(r, c): m for (r, c), m in markers.items() if r - row0 >= first and c >= col0}
@@ -287,6 +297,12 @@ def _read_table(book: pc.CalamineWorkbook, archive: zipfile.ZipFile | None, part
 def _read_cover(book: pc.CalamineWorkbook, name: str, spec: SheetSpec, display: str,
                 findings: list[Finding], path: str = "") -> CoverData:
     grid, row0, col0 = _grid(book, name, path)
+    return cover_from_grid(grid, row0, col0, name, spec, display, findings)
+
+
+def cover_from_grid(grid: list[list[Any]], row0: int, col0: int, name: str, spec: SheetSpec,
+                    display: str, findings: list[Finding]) -> CoverData:
+    """The 封面 key/value sheet from its grid of values (as ``table_from_grid``)."""
     cover = CoverData(spec, name)
     wanted = {header_key(c.name): c.name for c in spec.columns}
     for r, row in enumerate(grid):
@@ -351,4 +367,35 @@ def read_workbook(path: str | os.PathLike[str], display: str | None = None,
     return WorkbookData(path, display, cover, sheets, findings)
 
 
-__all__ = ["ReadError", "SheetData", "WorkbookData", "column_letter", "read_workbook"]
+Grid = tuple[list[list[Any]], int, int]  # values, 0-based row and column of values[0][0]
+
+
+def read_grids(sheet_names: list[str], load: Callable[[str], Grid], display: str,
+               spec: WorkbookSpec | None = None) -> WorkbookData:
+    """Read a standard workbook whose values are already in memory (an open workbook in
+    Excel): ``load(name)`` returns the grid of one sheet and is called once for each sheet
+    the checks need, and never for the others."""
+    spec = spec or load_workbook_spec()
+    findings: list[Finding] = []
+    names = {header_key(n): n for n in sheet_names}
+    cover = None
+    sheets: dict[str, SheetData] = {}
+    for sheet_spec in spec.sheets:
+        if sheet_spec.kind == "summary":
+            continue
+        actual = names.get(header_key(sheet_spec.sheet))
+        if actual is None:
+            findings.append(Finding(display, sheet_spec.sheet, None, None, None, "missing_sheet",
+                                    Severity.ERROR, {"sheet": sheet_spec.sheet}))
+            continue
+        grid, row0, col0 = load(actual)
+        if sheet_spec.kind == "keyvalue":
+            cover = cover_from_grid(grid, row0, col0, actual, sheet_spec, display, findings)
+        else:
+            sheets[sheet_spec.key] = table_from_grid(grid, row0, col0, {}, actual, sheet_spec,
+                                                     display, findings)
+    return WorkbookData(display, display, cover, sheets, findings)
+
+
+__all__ = ["Grid", "ReadError", "SheetData", "WorkbookData", "column_letter", "cover_from_grid",
+           "read_grids", "read_workbook", "table_from_grid"]
