@@ -225,6 +225,8 @@ CATALOG.update({
     "annotate_unsupported": ("工作簿 {file} 含有无法原样保留的内容（{parts}），为避免丢失，未生成标注副本", "{file} has parts that cannot be carried over ({parts}); no annotated copy was written so that nothing is lost"),
     "annotate_macros_hint": ("宏（如需保留，请加 --keep-macros 并输出为 .xlsm）", "macros (to keep them, add --keep-macros and write an .xlsm)"),
     "annotate_written": ("已写入标注副本 {file}: {verdict}", "annotated copy written to {file}: {verdict}"),
+    "annotate_failed": ("无法生成 {file} 的标注副本（{detail}），未写入任何文件", "could not make the annotated copy of {file} ({detail}); nothing was written"),
+    "output_failed": ("无法写入 {file}: {detail}", "cannot write {file}: {detail}"),
 })
 # --- hostile and odd files ----------------------------------------------------------
 CATALOG.update({
@@ -235,4 +237,34 @@ CATALOG.update({
     "file_too_many_cells": ("{file} 的工作表 {sheet} 跨越 {cells} 个单元格（上限 {limit}），未读取", "sheet {sheet} of {file} spans {cells} cells (limit {limit}); not read"),
     "file_crashed": ("读取 {file} 时超出内存上限 {limit} 或读取进程异常退出，文件可能已损坏或含恶意内容", "reading {file} exceeded the memory limit {limit} or the reading process died: the file may be damaged or hostile"),
     "file_timeout": ("读取 {file} 超过时间上限 {seconds} 秒，已跳过", "reading {file} took longer than {seconds} s; skipped"),
+})
+# --- the ribbon ------------------------------------------------------------
+CATALOG.update({
+    "ribbon_title": ("复工复产", "复工复产 reporting"),
+    "ribbon_not_standard": (
+        "当前工作簿不是复工复产标准报表（没有找到任何标准工作表），未作标注",
+        "the active workbook is not a standard 复工复产 workbook (none of its sheets was "
+        "found); nothing was marked"),
+    "ribbon_cleared": ("已清除 {count} 个单元格的标注", "marks removed from {count} cells"),
+    "ribbon_nothing_to_clear": ("没有需要清除的标注", "there are no marks to remove"),
+    "ribbon_marks_foreign": (
+        "工作表 {sheet} 不是本工具写入的标注记录，未作改动",
+        "sheet {sheet} is not a marks record written by this tool; nothing was changed"),
+    "ribbon_unknown_button": ("未知按钮: {button}", "unknown button: {button}"),
+    "ribbon_failed": ("操作失败: {detail}", "the action failed: {detail}"),
+    "ribbon_cancelled": ("已取消", "cancelled"),
+    "ribbon_ask_township": ("请输入乡镇名称（如 泷泊镇）", "township name (e.g. 泷泊镇)"),
+    "ribbon_ask_date": ("请输入统计日期（如 2020-03-11）", "reporting date (e.g. 2020-03-11)"),
+    "ribbon_need_township": ("需要乡镇名称才能新建报表",
+                             "a township name is needed for a new workbook"),
+    "ribbon_new_written": ("已新建报表 {file}", "new workbook written: {file}"),
+    "ribbon_pick_folder": ("请选择存放各乡镇报表的文件夹",
+                           "choose the folder of township workbooks"),
+    "ribbon_need_folder": ("需要选择一个文件夹才能汇总",
+                           "a folder is needed for the county summary"),
+    "ribbon_summary_done": (
+        "县级汇总已写入 {file}（{count} 个乡镇）\n{bulletin}\n{totals}",
+        "county summary written to {file} ({count} townships)\n{bulletin}\n{totals}"),
+    "ribbon_help_head": ("复工复产单元格函数（在单元格中输入，如 =FG_RATE(I3,H3)）：",
+                         "复工复产 cell functions (type them in a cell, e.g. =FG_RATE(I3,H3)):"),
 })
