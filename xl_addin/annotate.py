@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
+import re
+import warnings
 import zipfile
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
+from defusedxml import ElementTree as SafeET
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -16,11 +22,12 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .batch import run_guarded
 from .core.policy import Policy
+from .findings import Finding
 from .guard import ReadError
 from .limits import DEFAULT_LIMITS, Limits
 from .marks import NOTE_AUTHOR, link_target, plan_marks, results_rows
 from .messages import Lang, text
-from .outputs import put_text, write_atomic
+from .outputs import atomic_path, put_text
 from .validate import WorkbookResult, validate_path
 
 # Package parts that openpyxl drops or cannot rewrite faithfully.
@@ -35,7 +42,32 @@ UNSUPPORTED_PARTS = {
     "xl/threadedComments/": "会话批注 / threaded comments",
     "xl/slicers/": "切片器 / slicers",
     "xl/model/": "数据模型 / data model",
+    "xl/ctrlProps/": "表单控件 / form controls",
+    "xl/richData/": "单元格中的图片 / pictures in cells",
+    "xl/connections.xml": "外部数据连接 / data connections",
+    "xl/queryTables/": "外部数据连接 / data connections",
+    "_xmlsignatures/": "数字签名 / digital signatures",
 }
+
+# Content types that may be missing from the copy without anything being lost: openpyxl
+# writes strings inline, Excel rebuilds the calculation chain, and the comment drawings,
+# relationships and properties are written afresh.
+REWRITTEN_TYPES = (
+    "sharedStrings+xml", "calcChain+xml", "printerSettings", "relationships+xml",
+    "vmlDrawing", "core-properties+xml", "extended-properties+xml", "sheet.main+xml",
+    "macroEnabled.main+xml", "template.main+xml", "macroEnabledTemplate.main+xml",
+    "vbaProject", "person+xml",
+)
+# Labels of content types that openpyxl drops, for the message.
+LOST_LABELS = {
+    "sheetMetadata+xml": "动态数组公式 / dynamic-array formulas",
+    "featurepropertybag+xml": "复选框单元格 / checkbox cells",
+    "custom-properties+xml": "自定义文档属性 / custom document properties",
+    "customXmlProperties+xml": "自定义XML数据 / custom XML data",
+    "classificationlabels+xml": "敏感度标签 / sensitivity labels",
+    "digital-signature": "数字签名 / digital signatures",
+}
+NOTE_VML = re.compile(rb'ObjectType="(\w+)"')
 
 
 class AnnotateError(Exception):
@@ -52,42 +84,149 @@ def _names(path: str | os.PathLike[str]) -> list[str]:
         return archive.namelist()
 
 
+def _comments_only(archive: zipfile.ZipFile, name: str, names: set[str]) -> bool:
+    """A legacy (VML) drawing that only holds the boxes of cell comments, which openpyxl
+    writes afresh; form controls, shapes and header pictures are in VML too."""
+    if not name.endswith(".vml"):
+        return False
+    rels = name.rsplit("/", 1)[0] + "/_rels/" + name.rsplit("/", 1)[1] + ".rels"
+    if rels in names:
+        return False  # it links pictures
+    data = archive.read(name)
+    kinds = set(NOTE_VML.findall(data))
+    return kinds <= {b"Note"} and b"imagedata" not in data
+
+
 def unsupported_parts(path: str | os.PathLike[str]) -> list[str]:
     """The kinds of content in ``path`` that an openpyxl copy would lose."""
     found: list[str] = []
-    names = _names(path)
-    for prefix, label in UNSUPPORTED_PARTS.items():
-        if any(n.startswith(prefix) for n in names) and label not in found:
-            found.append(label)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        present = set(names)
+        for prefix, label in UNSUPPORTED_PARTS.items():
+            if label in found:
+                continue
+            parts = [n for n in names if n.startswith(prefix)]
+            if prefix == "xl/drawings/":
+                parts = [n for n in parts if not n.startswith("xl/drawings/_rels/")
+                         and not _comments_only(archive, n, present)]
+            if parts:
+                found.append(label)
     return found
 
 
-def annotate(source: str | os.PathLike[str], out: str | os.PathLike[str],
-             as_of: dt.date | None = None, policy: Policy | None = None,
-             lang: Lang = "zh", keep_macros: bool = False,
-             limits: Limits = DEFAULT_LIMITS) -> WorkbookResult:
-    """Validate ``source`` and write a marked copy to ``out``. Macros are carried over
-    only with ``keep_macros`` into an .xlsm copy; they are never run."""
-    if Path(out).resolve() == Path(source).resolve():
-        raise AnnotateError("annotate_same_file", file=str(source))
+def _content_types(path: str | os.PathLike[str]) -> Counter[str]:
+    """How many parts of each content type the package holds. Parts without a declared
+    content type, and parts that no relationship leads to, are ignored, as Excel does;
+    so is the thumbnail picture."""
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        try:
+            root = SafeET.fromstring(archive.read("[Content_Types].xml"))
+        except Exception:
+            return Counter()
+        reached = _reached(archive, names)
+    defaults = {e.get("Extension", "").lower(): e.get("ContentType", "")
+                for e in root if e.tag.endswith("Default")}
+    overrides = {e.get("PartName", "").lstrip("/"): e.get("ContentType", "")
+                 for e in root if e.tag.endswith("Override")}
+    counts: Counter[str] = Counter()
+    for name in names:
+        kind = overrides.get(name) or defaults.get(name.rsplit(".", 1)[-1].lower())
+        if (kind and not name.endswith("/") and not name.startswith("docProps/thumbnail")
+                and (reached is None or name in reached or name.endswith(".rels"))):
+            counts[kind] += 1
+    return counts
+
+
+def _reached(archive: zipfile.ZipFile, names: list[str]) -> set[str] | None:
+    """The parts some relationship leads to (None when a relationship part is unreadable:
+    then every part counts)."""
+    reached: set[str] = set()
+    for name in names:
+        if not name.endswith(".rels"):
+            continue
+        folder = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/x.rels -> xl
+        try:
+            root = SafeET.fromstring(archive.read(name))
+        except Exception:
+            return None
+        for rel in root:
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            reached.add(target.lstrip("/") if target.startswith("/") else
+                        posixpath.normpath(posixpath.join(folder, target)))
+    return reached
+
+
+def lost_content(source: str | os.PathLike[str], copy: str | os.PathLike[str]) -> list[str]:
+    """Labels of the content types of ``source`` that ``copy`` has fewer parts of."""
+    before, after = _content_types(source), _content_types(copy)
+    lost: list[str] = []
+    for kind, count in before.items():
+        if after[kind] >= count or kind.endswith(REWRITTEN_TYPES):
+            continue
+        label = next((v for k, v in LOST_LABELS.items() if k in kind),
+                     f"其他内容 / other content ({kind})")
+        if label not in lost:
+            lost.append(label)
+    return lost
+
+
+_LOSS_WARNING = re.compile(r"will be removed|not supported|removed because|cannot contain",
+                           re.IGNORECASE)
+_EXTENSION_WARNING = re.compile(r"extension is not supported", re.IGNORECASE)
+_EXTENSION = re.compile(rb'<(?:\w+:)?ext\b[^>]*\buri="([^"]+)"')
+# Worksheet extensions that only hold view settings (Excel for Mac's page layout view).
+HARMLESS_EXTENSIONS = {"{64002731-A6B0-56B0-2670-7721B7C09600}",
+                       "HTTP://SCHEMAS.MICROSOFT.COM/OFFICE/MAC/EXCEL/2008/MAIN"}
+
+
+def lost_extensions(path: str | os.PathLike[str]) -> list[str]:
+    """The worksheet extensions (sparklines, newer data validations and conditional
+    formats, slicers …) of ``path`` that openpyxl drops."""
+    from openpyxl.worksheet._reader import EXT_TYPES
+
+    found: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            for uri in _EXTENSION.findall(archive.read(name)):
+                key = uri.decode("utf-8", "replace").upper()
+                if key not in HARMLESS_EXTENSIONS:
+                    label = f"Excel 扩展内容 / extension: {EXT_TYPES.get(key, key)}"
+                    if label not in found:
+                        found.append(label)
+    return found
+
+
+def _write_copy(source: str, target: str, findings: list[Finding], lang: Lang,
+                macros: bool) -> tuple[str, list[str]]:
+    """Load ``source`` with openpyxl, apply the marks and save to ``target`` (runs in a
+    guarded worker). Returns ("ok", []), ("lost", labels) when the copy would lose
+    something, or ("failed", [detail]) when openpyxl cannot load or save the workbook."""
     try:
-        result = run_guarded(validate_path, (str(source), str(source), as_of, policy, limits),
-                             str(source), limits)
-    except ReadError as exc:
-        raise AnnotateError(exc.rule, **exc.params) from exc
-    if result.error is not None:
-        raise AnnotateError(result.error.rule, **result.error.params)
-    parts = unsupported_parts(source)
-    macros = "xl/vbaProject.bin" in _names(source)
-    if macros:
-        parts = [p for p in parts if p != UNSUPPORTED_PARTS["xl/vbaProject.bin"]]
-        if not (keep_macros and str(out).lower().endswith(".xlsm")):
-            parts.append(text("annotate_macros_hint", lang))
-    if parts:
-        raise AnnotateError("annotate_unsupported", file=str(source), parts="、".join(
-            dict.fromkeys(parts)))
-    book = load_workbook(source, keep_links=True, rich_text=True, keep_vba=macros)
-    for mark in plan_marks(result.findings, lang):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            book = load_workbook(source, keep_links=True, rich_text=True, keep_vba=macros)
+        lost = list(dict.fromkeys(
+            f"openpyxl: {w.message}"[:200] for w in caught if _LOSS_WARNING.search(
+                str(w.message)) and not _EXTENSION_WARNING.search(str(w.message))))
+        lost += lost_extensions(source)
+        if lost:
+            return "lost", lost
+        _apply_marks(book, findings, lang)
+        book.save(target)
+    except Exception as exc:
+        return "failed", [f"{type(exc).__name__}: {exc}"[:200]]
+    lost = lost_content(source, target)
+    return ("lost", lost) if lost else ("ok", [])
+
+
+def _apply_marks(book: Any, findings: list[Finding], lang: Lang) -> None:
+    for mark in plan_marks(findings, lang):
         if mark.sheet not in book.sheetnames:
             continue
         cell = book[mark.sheet][mark.cell]
@@ -98,7 +237,7 @@ def annotate(source: str | os.PathLike[str], out: str | os.PathLike[str],
     if name in book.sheetnames:
         del book[name]
     sheet = book.create_sheet(name)
-    for row in results_rows(result.findings, lang):
+    for row in results_rows(findings, lang):
         sheet.append([None] * len(row))
         r = sheet.max_row
         for j, value in enumerate(row, start=1):
@@ -108,7 +247,7 @@ def annotate(source: str | os.PathLike[str], out: str | os.PathLike[str],
                 sheet.cell(r, j, value)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for r, finding in enumerate(result.findings, start=2):
+    for r, finding in enumerate(findings, start=2):
         if finding.sheet and finding.cell:
             link = sheet.cell(r, 3)
             link.hyperlink = Hyperlink(ref=link.coordinate,
@@ -117,5 +256,65 @@ def annotate(source: str | os.PathLike[str], out: str | os.PathLike[str],
     for letter, width in zip("ABCDEFG", (6, 16, 10, 8, 18, 70, 24), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    write_atomic(out, lambda tmp: book.save(tmp))
+
+
+def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    if Path(a).resolve() == Path(b).resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)  # a hard link
+    except OSError:
+        return False
+
+
+def _annotate_in_worker(source: str, tmp: str, as_of: dt.date | None, policy: Policy | None,
+                        lang: Lang, keep_macros: bool, limits: Limits
+                        ) -> tuple[WorkbookResult, str, list[str]]:
+    """Validate ``source`` and write its marked copy to ``tmp`` (runs in one guarded
+    worker). Returns the result with "error", "unsupported", "lost", "failed" or "ok"."""
+    result = validate_path(source, source, as_of, policy, limits)
+    if result.error is not None:
+        return result, "error", []
+    parts = unsupported_parts(source)
+    macros = "xl/vbaProject.bin" in _names(source)
+    if macros:
+        parts = [p for p in parts if p != UNSUPPORTED_PARTS["xl/vbaProject.bin"]]
+        if not keep_macros:
+            parts.append(text("annotate_macros_hint", lang))
+    if parts:
+        return result, "unsupported", list(dict.fromkeys(parts))
+    status, details = _write_copy(source, tmp, result.findings, lang, macros)
+    return result, status, details
+
+
+def annotate(source: str | os.PathLike[str], out: str | os.PathLike[str],
+             as_of: dt.date | None = None, policy: Policy | None = None,
+             lang: Lang = "zh", keep_macros: bool = False,
+             limits: Limits = DEFAULT_LIMITS) -> WorkbookResult:
+    """Validate ``source`` and write a marked copy to ``out``. Macros are carried over
+    only with ``keep_macros`` into an .xlsm copy; they are never run. Reading, checking and
+    copying happen in one guarded worker (memory and time limits); the copy is written to
+    a temporary file and moved onto ``out`` only when it is complete and has lost nothing,
+    otherwise ``out`` is left as it was."""
+    if _same_file(out, source):
+        raise AnnotateError("annotate_same_file", file=str(source))
+    keep = keep_macros and str(out).lower().endswith(".xlsm")
+    try:
+        with atomic_path(out) as tmp:
+            result, status, details = run_guarded(
+                _annotate_in_worker, (str(source), str(tmp), as_of, policy, lang, keep, limits),
+                str(source), limits)
+            if status == "error":
+                assert result.error is not None
+                raise AnnotateError(result.error.rule, **result.error.params)
+            if status in ("unsupported", "lost"):
+                raise AnnotateError("annotate_unsupported", file=str(source),
+                                    parts="、".join(details))
+            if status == "failed":
+                raise AnnotateError("annotate_failed", file=str(source), detail=details[0])
+    except ReadError as exc:
+        raise AnnotateError(exc.rule, **exc.params) from exc
+    except OSError as exc:
+        raise AnnotateError("annotate_failed", file=str(source),
+                            detail=f"{out}: {exc.strerror or exc}") from exc
     return result

@@ -63,14 +63,16 @@ class Batch:
 
 def collect(paths: Iterable[str]) -> list[tuple[str, str]]:
     """(path, display) of every workbook named or found in the folders named, in order.
-    Folders are walked without following symbolic links; a link found is still listed, so
-    that it is reported, not silently skipped."""
+    Folders are walked without following symbolic links; a link found (to a workbook or to
+    a folder) is still listed, so that it is reported, not silently skipped."""
     out: list[tuple[str, str]] = []
     for given in paths:
         if os.path.isdir(given) and not os.path.islink(given):
             found = []
             for root, dirs, names in os.walk(given, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                links = {d for d in dirs if os.path.islink(os.path.join(root, d))}
+                found.extend(os.path.join(root, d) for d in links if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in links)
                 for name in names:
                     suffix = os.path.splitext(name)[1].lower()
                     if suffix in WORKBOOK_SUFFIXES and not name.startswith(("~$", ".")):
@@ -114,6 +116,9 @@ def _safe_check(args: tuple[str, str, dt.date | None, str | None, str | None, Li
     path, display = args[0], args[1]
     try:
         return check_one(*args)
+    except MemoryError:
+        return _failed(path, display, "file_crashed",
+                       {"file": display, "limit": size_text(args[5].max_memory_bytes)})
     except Exception as exc:  # never let one file stop the batch
         return _failed(path, display, "worker_failed",
                        {"file": display, "detail": f"{type(exc).__name__}: {exc}"[:200]})
@@ -124,9 +129,25 @@ def _failed(path: str, display: str, rule: str, params: dict[str, Any]) -> Check
                                            Severity.ERROR, params)], unreadable=True)
 
 
+def _init_worker(max_bytes: int) -> None:
+    """Worker initializer: limit the memory, and keep the worker's standard error off the
+    console (a reader that runs out of memory prints a Rust message and backtrace there
+    before it aborts; what went wrong is reported as a finding instead). Set
+    ``XL_ADDIN_DEBUG=1`` to keep it."""
+    _limit_memory(max_bytes)
+    # With RUST_BACKTRACE set, a reader running out of memory tries to capture a backtrace,
+    # needs memory for it and can deadlock instead of aborting: the file would hang until
+    # the time limit instead of being reported at once.
+    os.environ["RUST_BACKTRACE"] = "0"
+    if not os.environ.get("XL_ADDIN_DEBUG"):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+
+
 def _limit_memory(max_bytes: int) -> None:
-    """Worker initializer: cap the address space this process may add, so that a hostile
-    file makes the read fail (or the worker die) instead of exhausting the machine."""
+    """Cap the address space this process may add, so that a hostile file makes the read
+    fail (or the worker die) instead of exhausting the machine."""
     import resource
 
     with open("/proc/self/statm") as handle:
@@ -138,24 +159,33 @@ def _limit_memory(max_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _some(places: list[str], shown: int = 5) -> str:
+    """The first places, and how many more: a value repeated in a thousand workbooks must
+    not give a thousand findings that each list the thousand others."""
+    more = len(places) - shown
+    return "、".join(places[:shown]) + (f" … (+{more})" if more > 0 else "")
+
+
 def cross_checks(results: list[Checked]) -> list[Finding]:
     """Rules between workbooks."""
     findings: list[Finding] = []
-    seen: dict[str, dict[str, list[tuple[Checked, str, str]]]] = defaultdict(
-        lambda: defaultdict(list))
+    # a county-unique value is compared within one 统计日期: a batch may hold several
+    # dates of each township, and an enterprise is in each of its township's reports
+    seen: dict[tuple[str, dt.date | None], dict[str, list[tuple[Checked, str, str]]]] = (
+        defaultdict(lambda: defaultdict(list)))
     for result in results:
         for key, values in result.keys.items():
             for value, sheet, cell in values:
-                seen[key][value].append((result, sheet, cell))
-    for key, by_value in seen.items():
+                seen[(key, result.as_of)][value].append((result, sheet, cell))
+    for (key, _date), by_value in seen.items():
         column = key.split(".", 1)[1]
         for value, places in by_value.items():
             books = {r.display for r, _, _ in places}
             if len(books) < 2:
                 continue
             for result, sheet, cell in places:
-                others = "、".join(sorted(f"{Path(r.display).name}!{c}" for r, _, c in places
-                                          if r.display != result.display))
+                others = _some(sorted(f"{Path(r.display).name}!{c}" for r, _, c in places
+                                      if r.display != result.display))
                 findings.append(Finding(result.display, sheet, cell, int("".join(
                     ch for ch in cell if ch.isdigit())), column, "county_duplicate",
                     Severity.ERROR, {"column": column, "value": value, "other": others}, value))
@@ -167,7 +197,7 @@ def cross_checks(results: list[Checked]) -> list[Finding]:
         if len(group) < 2:
             continue
         for result in group:
-            others = "、".join(r.display for r in group if r is not result)
+            others = _some([r.display for r in group if r is not result])
             findings.append(Finding(result.display, "封面", None, None, "填报单位",
                                     "duplicate_workbook", Severity.ERROR,
                                     {"township": township, "date": date, "others": others}))
@@ -185,7 +215,7 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
     tasks = [(p, d, as_of, policy_path, month, limits) for p, d in files]
     results: list[Checked | None] = [None] * len(tasks)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    with ProcessPool(max_workers=workers, initializer=_limit_memory,
+    with ProcessPool(max_workers=workers, initializer=_init_worker,
                      initargs=(limits.max_memory_bytes,)) as pool:
         futures = {pool.schedule(_safe_check, args=(task,), timeout=limits.timeout_seconds): i
                    for i, task in enumerate(tasks)}
@@ -214,7 +244,7 @@ def run_guarded(func: Callable[..., Any], args: tuple[Any, ...], display: str,
                 limits: Limits = DEFAULT_LIMITS) -> Any:
     """Run ``func(*args)`` in a worker process with the memory and time limits of
     ``limits``; a crash or a time-out becomes a ``ReadError`` naming ``display``."""
-    with ProcessPool(max_workers=1, initializer=_limit_memory,
+    with ProcessPool(max_workers=1, initializer=_init_worker,
                      initargs=(limits.max_memory_bytes,)) as pool:
         future = pool.schedule(func, args=args, timeout=limits.timeout_seconds)
         try:

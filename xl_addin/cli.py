@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from .batch import Batch, Checked, check_paths
@@ -91,7 +92,7 @@ def run_check(paths: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
         task = bar.add_task("", total=len(collect(paths)))
 
         def step(checked: Checked) -> None:
-            bar.update(task, advance=1, description=os.path.basename(checked.display))
+            bar.update(task, advance=1, description=escape(os.path.basename(checked.display)))
 
         return check_paths(paths, as_of, jobs, policy_path, progress=step, limits=limits)
 
@@ -117,16 +118,28 @@ def check(paths: tuple[str, ...], fmt: str, as_of: dt.date | None, jobs: int | N
             with open(os.devnull, "w") as sink:
                 console = Console(file=sink, record=True, width=160)
                 render_table(batch, console, lang)
-            write_text_atomic(output, console.export_text())
+            _write_or_exit(output, lambda: write_text_atomic(output, console.export_text()), lang)
         else:
             render_table(batch, Console(width=None if sys.stdout.isatty() else 160), lang)
     else:
         rendered = RENDERERS[fmt](batch, lang)
         if output:
-            write_text_atomic(output, rendered + "\n")
+            _write_or_exit(output, lambda: write_text_atomic(output, rendered + "\n"), lang)
         else:
             click.echo(rendered)
     sys.exit(batch.exit_code)
+
+
+def _write_or_exit(target: str, write: Any, lang: Lang) -> None:
+    """Write an output; a folder that does not exist or cannot be written is reported in a
+    sentence and exit code 2, not a traceback (the output is written atomically, so an
+    existing file is left as it was)."""
+    try:
+        write()
+    except OSError as exc:
+        click.echo(text("output_failed", lang, file=target, detail=exc.strerror or str(exc)),
+                   err=True)
+        sys.exit(2)
 
 
 @main.command()
@@ -176,7 +189,7 @@ def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None
                       make_limits(**limits))
     result = county_summary(batch, month)
     if out:
-        write_summary(result, batch, out, lang)
+        _write_or_exit(out, lambda: write_summary(result, batch, out, lang), lang)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:

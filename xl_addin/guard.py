@@ -10,17 +10,19 @@ memory and time limit for the rest (``xl_addin.batch``).
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import stat
 import zipfile
 from typing import Any
 
+from defusedxml import ElementTree as SafeET
+
 from .limits import DEFAULT_LIMITS, Limits, size_text
 from .messages import text
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-SMALL_SHEET = 4 * 1024 * 1024  # sheets below this size get their span measured exactly
-_CELL_REF = re.compile(rb'<c [^>]*?r="([A-Z]{1,3})([0-9]{1,7})"')
+PROLOG_LIMIT = 1024 * 1024  # an XML prolog longer than this is refused as hostile
 
 
 class ReadError(Exception):
@@ -103,7 +105,13 @@ def inspect_file(path: str, display: str, limits: Limits = DEFAULT_LIMITS) -> No
         raise ReadError("file_not_xlsx", file=display, detail="Excel 97-2003 (.xls)")
     if not head.startswith(b"PK\x03\x04"):
         raise ReadError("file_not_xlsx", file=display, detail=_kind_of_text(head))
-    _inspect_package(path, display, limits)
+    try:
+        _inspect_package(path, display, limits)
+    except ReadError:
+        raise
+    except Exception as exc:  # a part that cannot be unpacked: bad CRC, bad deflate data …
+        raise ReadError("file_corrupt", file=display,
+                        detail=f"{type(exc).__name__}: {exc}"[:160]) from exc
 
 
 def _inspect_package(path: str, display: str, limits: Limits) -> None:
@@ -114,14 +122,17 @@ def _inspect_package(path: str, display: str, limits: Limits) -> None:
     with archive:
         members = archive.infolist()
         names = {m.filename for m in members}
+        # a package made on Windows may separate folders with \; the workbook part may be
+        # anywhere the package's relationships say (readers follow them)
+        parts = {_part_name(m.filename) for m in members}
         if len(members) > limits.max_parts:
             raise ReadError("file_zip_bomb", file=display, size=f"{len(members)} parts",
                             limit=f"{limits.max_parts} parts")
         if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
             raise ReadError("file_not_xlsx", file=display, detail="OpenDocument (.ods)")
-        if "xl/workbook.bin" in names:
+        if any(p.endswith("workbook.bin") for p in parts):
             raise ReadError("file_not_xlsx", file=display, detail="Excel 二进制工作簿 (.xlsb)")
-        if "xl/workbook.xml" not in names:
+        if not any(p.endswith("workbook.xml") for p in parts):
             raise ReadError("file_not_xlsx", file=display, detail="zip, 不是Excel工作簿")
         total = sum(m.file_size for m in members)
         if total > limits.max_unpacked_bytes:
@@ -132,36 +143,154 @@ def _inspect_package(path: str, display: str, limits: Limits) -> None:
                     and member.file_size / member.compress_size > limits.max_ratio):
                 raise ReadError("file_zip_bomb", file=display, size=size_text(member.file_size),
                                 limit=f"{limits.max_ratio}:1")
-        for name in ("xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml"):
-            if name in names and _declares_entities(archive, name):
-                raise ReadError("file_hostile_xml", file=display)
         for member in members:
-            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                _inspect_sheet(archive, member, display, limits)
+            if member.filename.endswith((".xml", ".rels", ".vml")) and _declares_entities(
+                    archive, member):
+                raise ReadError("file_hostile_xml", file=display)
+        for member in _sheet_members(archive, members):
+            _inspect_sheet(archive, member, display, limits)
 
 
-def _declares_entities(archive: zipfile.ZipFile, name: str) -> bool:
-    with archive.open(name) as handle:
-        head = handle.read(4096)
-    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
+def _part_name(name: str) -> str:
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
+SHEET_TYPES = ("/worksheet", "/dialogsheet", "/macrosheet", "/xlMacrosheet",
+               "/xlIntlMacrosheet")
+
+
+def _sheet_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]
+                   ) -> list[zipfile.ZipInfo]:
+    """The parts a reader reads as sheets: the targets of the sheet relationships, wherever
+    they are, and whatever lies in a worksheets folder. When a relationship part cannot be
+    read, every XML part is taken for a sheet."""
+    by_name = {_part_name(m.filename): m for m in members}
+    chosen = {n for n in by_name if "worksheets/" in n and n.endswith(".xml")}
+    for name, member in by_name.items():
+        if not name.endswith(".rels"):
+            continue
+        folder = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/x.rels -> xl
+        try:
+            root = SafeET.fromstring(archive.read(member))
+        except Exception:
+            return [m for n, m in by_name.items() if n.endswith(".xml")]
+        for rel in root:
+            target = rel.get("Target", "").replace("\\", "/")
+            if not rel.get("Type", "").endswith(SHEET_TYPES) or not target:
+                continue
+            chosen.add((target.lstrip("/") if target.startswith("/") else
+                        posixpath.normpath(posixpath.join(folder, target))).lower())
+    return [by_name[n] for n in sorted(chosen) if n in by_name]
+
+
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_ELEMENT = re.compile(rb"<[^?!]")
+
+
+def _declares_entities(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether the part has a DTD (``<!DOCTYPE``/``<!ENTITY``): it can only come before the
+    root element, so the prolog is read to its end, however many comments it holds."""
+    with archive.open(member) as handle:
+        prolog = b""
+        while len(prolog) <= PROLOG_LIMIT:
+            chunk = handle.read(16384)
+            prolog += chunk
+            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                return True
+            if not chunk or _ELEMENT.search(_COMMENT.sub(b"", prolog)):
+                return False
+    return True  # a prolog of more than a megabyte
 
 
 def _inspect_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, display: str,
                    limits: Limits) -> None:
-    """Refuse a sheet whose cells span more than ``max_cells`` (small sheets only: a large
-    sheet's span is bounded by the memory limit of the reading process)."""
+    """Refuse a sheet whose cells span more than ``max_cells``: the grid a dense reader
+    allocates. The sheet is streamed, and cells are placed as a reader places them: by
+    their ``r`` reference in any letter case, with any namespace prefix and leading zeros,
+    or, without one, next to the cell before."""
+    span = _Span()
     with archive.open(member) as handle:
-        head = handle.read(4096)
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise ReadError("file_hostile_xml", file=display)
-        if member.file_size > SMALL_SHEET:
-            return
-        data = head + handle.read()
-    rows = [int(m[2]) for m in _CELL_REF.finditer(data)]
-    if not rows:
-        return
-    cols = [_column_number(m[1]) for m in _CELL_REF.finditer(data)]
-    cells = (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1)
+        rest = b""
+        while True:
+            chunk = handle.read(SCAN_CHUNK)
+            data = rest + chunk
+            end = data.rfind(b">") + 1 if chunk else len(data)
+            span.scan(data[:end])
+            rest = data[end:]
+            rest = rest[rest.rfind(b"<"):] if b"<" in rest else b""  # an unfinished tag
+            if not chunk:
+                break
+    cells = span.cells
     if cells > limits.max_cells:
         raise ReadError("file_too_many_cells", file=display, sheet=member.filename,
                         cells=f"{cells:,}", limit=f"{limits.max_cells:,}")
+
+
+SCAN_CHUNK = 1024 * 1024
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_PLAIN_REF = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"')
+_ODD_CELL = re.compile(rb"<c[>/\t\n\r]|<[\w.-]+:c[\s/>]")  # cells written otherwise
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])")
+_CELL_WITH_REF = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?(?<![\w:.-])r\s*=\s*["']\s*([A-Za-z]+)([0-9]+)\s*["']""")
+_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)([0-9]*)\s*["']""")
+
+
+class _Span:
+    """The bounding box of the cells seen so far."""
+
+    def __init__(self) -> None:
+        self.row = self.col = 0  # the last position, 1-based
+        self.top: int | None = None
+        self.left: int | None = None
+        self.bottom = self.right = 0
+
+    def scan(self, data: bytes) -> None:
+        refs = _PLAIN_REF.findall(data)
+        if _ODD_CELL.search(data) is None and len(refs) == data.count(b"<c "):
+            self._refs(refs)  # the usual case, and the fast one: every cell is <c r="A1" …
+            return
+        refs = _CELL_WITH_REF.findall(data)
+        if len(refs) == len(_CELL_TAG.findall(data)):
+            self._refs(refs)  # every cell has its reference, written in some other way
+            return
+        self._walk(data)  # some cells are placed by the cell before them
+
+    def _refs(self, refs: list[tuple[bytes, bytes]]) -> None:
+        if refs:
+            rows = list(map(int, (r for _, r in refs)))
+            cols = [_column_number(c.upper()) for c in {c for c, _ in refs}]
+            self._add(min(rows), min(cols), max(rows), max(cols))
+            self.row, self.col = rows[-1], _column_number(refs[-1][0].upper())
+
+    def _add(self, top: int, left: int, bottom: int, right: int) -> None:
+        self.top = top if self.top is None else min(self.top, top)
+        self.left = left if self.left is None else min(self.left, left)
+        self.bottom, self.right = max(self.bottom, bottom), max(self.right, right)
+
+    def _walk(self, data: bytes) -> None:
+        row, col = self.row, self.col
+        top, left, bottom, right = self.top, self.left, self.bottom, self.right
+        for tag, attrs in _TAG.findall(data):
+            ref = _REF.search(attrs) if b"r" in attrs else None
+            if tag == b"row":
+                row = int(ref[2]) if ref and ref[2] else row + 1
+                col = 0
+                continue
+            if ref and ref[1] and ref[2]:
+                row, col = int(ref[2]), _column_number(ref[1].upper())
+            else:
+                col += 1
+            if top is None or row < top:
+                top = row
+            if left is None or col < left:
+                left = col
+            bottom, right = max(bottom, row), max(right, col)
+        self.row, self.col = row, col
+        self.top, self.left, self.bottom, self.right = top, left, bottom, right
+
+    @property
+    def cells(self) -> int:
+        if self.top is None or self.left is None:
+            return 0
+        return (self.bottom - self.top + 1) * (self.right - self.left + 1)

@@ -22,7 +22,7 @@ from defusedxml import ElementTree as SafeET
 
 from .findings import Finding, Severity
 from .guard import ReadError, inspect_file
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, size_text
 from .markers import CellError, Uncalculated
 from .schema import SheetSpec, WorkbookSpec, header_key, load_workbook_spec
 
@@ -183,9 +183,19 @@ def _open(path: str, display: str, limits: Limits) -> pc.CalamineWorkbook:
     except BaseException as exc:  # PanicException derives from BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
-        if isinstance(exc, pc.PasswordError):
-            raise ReadError("file_encrypted", file=display) from exc
-        raise ReadError("file_corrupt", file=display, detail=_short(exc)) from exc
+        raise _failure(exc, path, display, limits) from exc
+
+
+def _failure(exc: BaseException, path: str, display: str, limits: Limits) -> ReadError:
+    """What an exception raised while reading means for the clerk: an encrypted file, the
+    memory limit reached, a file that vanished after it was inspected, or a damaged file."""
+    if isinstance(exc, pc.PasswordError):
+        return ReadError("file_encrypted", file=display)
+    if isinstance(exc, MemoryError):
+        return ReadError("file_crashed", file=display, limit=size_text(limits.max_memory_bytes))
+    if isinstance(exc, OSError) and not os.path.lexists(path):
+        return ReadError("file_missing", file=display)
+    return ReadError("file_corrupt", file=display, detail=_short(exc))
 
 
 def _short(exc: BaseException) -> str:
@@ -359,7 +369,7 @@ def read_workbook(path: str | os.PathLike[str], display: str | None = None,
             except BaseException as exc:
                 if isinstance(exc, KeyboardInterrupt | SystemExit):
                     raise
-                raise ReadError("file_corrupt", file=display, detail=_short(exc)) from exc
+                raise _failure(exc, path, display, limits) from exc
     finally:
         if archive is not None:
             archive.close()

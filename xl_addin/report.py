@@ -10,7 +10,9 @@ from itertools import groupby
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .batch import Batch, Checked
@@ -58,18 +60,19 @@ def render_table(batch: Batch, console: Console, lang: Lang = "zh") -> None:
         findings = grouped.get(result.display, [])
         style = "red" if result.unreadable or _errors(batch, result) else (
             "yellow" if findings else "green")
-        console.print(f"[bold]{result.display}[/bold]  [{style}]{verdict(result, lang)}[/{style}]",
-                      highlight=False)
+        # names and messages carry text from the workbook: printed as text, never as markup
+        console.print(f"[bold]{escape(result.display)}[/bold]  "
+                      f"[{style}]{verdict(result, lang)}[/{style}]", highlight=False)
         for sheet, items in groupby(findings, key=lambda f: f.sheet or ""):
-            table = Table(title=sheet or text("workbook_level", lang), title_justify="left",
+            table = Table(title=Text(sheet or text("workbook_level", lang)), title_justify="left",
                           show_lines=False, expand=False)
             for col in ("col_cell", "col_severity", "col_rule", "col_message"):
                 table.add_column(text(col, lang), overflow="fold")
             for f in items:
                 severity = f.severity.label(lang)
                 colour = "red" if f.severity is Severity.ERROR else "yellow"
-                table.add_row(f.cell or "", f"[{colour}]{severity}[/{colour}]", f.rule,
-                              f.message(lang))
+                table.add_row(Text(f.cell or ""), f"[{colour}]{severity}[/{colour}]", f.rule,
+                              Text(f.message(lang)))
             console.print(table)
     console.print(text("batch_total", lang, **totals(batch)), highlight=False)
 
@@ -180,7 +183,8 @@ def to_github(batch: Batch, lang: Lang = "zh") -> str:
     lines = []
     for f in batch.all_findings:
         level = "error" if f.severity is Severity.ERROR else "warning"
-        props = f"file={_gh_escape(f.workbook).replace(',', '%2C')},title={f.rule}"
+        name = _gh_escape(f.workbook).replace(":", "%3A").replace(",", "%2C")  # a property
+        props = f"file={name},title={f.rule}"
         lines.append(f"::{level} {props}::{_gh_escape(f.location + ': ' + f.message(lang))}")
     return "\n".join(lines)
 
