@@ -96,7 +96,7 @@ def test_ovba_compress_round_trips(data: bytes) -> None:
 def test_build_passes_its_own_checks_and_is_reproducible(built: tuple[Path, Any],
                                                          tmp_path: Path) -> None:
     path, report = built
-    assert report.modules == ["FgfcRibbon", "xlwings", "xlwings_udfs"]
+    assert report.modules == ["FgfcRegister", "FgfcRibbon", "xlwings", "xlwings_udfs"]
     assert build.check_addin(path.read_bytes()) == []
     again = build.build_addin(tmp_path / "again.xlam")
     assert again.path.read_bytes() == path.read_bytes()
@@ -176,7 +176,8 @@ def test_vba_read_back_by_oletools_equals_the_sources(built: tuple[Path, Any],
     codepage, modules = build.read_vba_project(parts(built[0])["xl/vbaProject.bin"])
     assert codepage == 1252
     by_name = {m.name: m for m in modules}
-    assert set(by_name) == {"ThisWorkbook", "Sheet1", "xlwings", "FgfcRibbon", "xlwings_udfs"}
+    assert set(by_name) == {"ThisWorkbook", "Sheet1", "xlwings", "FgfcRibbon", "xlwings_udfs",
+                            "FgfcRegister"}
     for name, code in sources.modules.items():
         assert by_name[name].kind == "module"
         assert by_name[name].code == code
@@ -187,8 +188,9 @@ def test_vba_read_back_by_oletools_equals_the_sources(built: tuple[Path, Any],
 
 def test_project_stream_is_unprotected_and_lists_the_modules(built: tuple[Path, Any]) -> None:
     data = parts(built[0])["xl/vbaProject.bin"]
-    assert build.verify_project_stream(data, ["xlwings", "FgfcRibbon", "xlwings_udfs"]) == []
-    assert build.verify_project_stream(data, ["xlwings", "FgfcRibbon"]) != []
+    assert build.verify_project_stream(data, ["xlwings", "FgfcRibbon", "xlwings_udfs",
+                                              "FgfcRegister"]) == []
+    assert build.verify_project_stream(data, ["xlwings", "FgfcRibbon", "xlwings_udfs"]) != []
 
 
 def test_cell_function_wrappers_are_in_the_add_in(sources: build.Sources) -> None:
@@ -203,6 +205,7 @@ def test_cell_function_wrappers_are_in_the_add_in(sources: build.Sources) -> Non
 def test_without_the_udf_module_the_hook_says_so(tmp_path: Path) -> None:
     sources = build.load_sources(udfs=lambda: None)
     assert "xlwings_udfs" not in sources.modules and not sources.udfs_included
+    assert "FgfcRegister" not in sources.modules  # no functions, no help to register
     assert "hook: xl_addin.addin_build.udf_wrappers" in sources.notes[0]
     data = build.package(sources.ribbon_xml, build.build_vba_project(sources.modules),
                          sources.config)
@@ -248,7 +251,8 @@ def test_libreoffice_reads_the_same_vba(built: tuple[Path, Any], sources: build.
         return "\n".join(lines).rstrip("\n")
 
     ours = basic("ours")
-    assert set(ours) == {"ThisWorkbook", "Sheet1", "xlwings", "FgfcRibbon", "xlwings_udfs"}
+    assert set(ours) == {"ThisWorkbook", "Sheet1", "xlwings", "FgfcRibbon", "xlwings_udfs",
+                         "FgfcRegister"}
     assert ours["ThisWorkbook"][0] == ours["Sheet1"][0] == "document"
     head = "Rem Attribute VBA_ModuleType=VBAModule\nOption VBASupport 1\n"
     for name, code in sources.modules.items():

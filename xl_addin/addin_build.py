@@ -11,7 +11,11 @@ module exactly as shipped in the installed xlwings package (``xlwings_custom_add
 with its ``PROJECT_NAME`` set to ``xlwings``, so the config sheet is ``xlwings.conf``; and
 ``xlwings_udfs``, the FG_ cell-function wrappers, is the text of
 ``xl_addin.xlwings_udfs.vba_wrappers()`` when that module exists (``udf_wrappers()`` is the
-hook), so clerks never run "Import Functions".
+hook), so clerks never run "Import Functions". Import Functions would also register each
+function's Chinese help (``Application.MacroOptions``); the add-in does that itself: the
+module ``FgfcRegister`` is generated from ``xl_addin.function_docs`` at build time
+(``register_module``, the Chinese text as ``ChrW`` concatenations, the module being ASCII)
+and its ``Auto_Open`` calls ``FgfcRegisterFunctions`` whenever Excel loads the add-in.
 
 The VBA project (``vbaProject.bin``) is written on any OS with ms-ovba, then read back with
 oletools (strict dir-stream parsing) and compared with the sources; the package is checked
@@ -59,6 +63,11 @@ WORKBOOK_CODENAME = "ThisWorkbook"
 XLWINGS_MODULE = "xlwings"
 UDF_MODULE = "xlwings_udfs"
 RIBBON_MODULE = "FgfcRibbon"
+REGISTER_MODULE = "FgfcRegister"  # generated: the FG_ functions' help, registered on load
+REGISTER_ENTRY = "FgfcRegisterFunctions"
+VBA_LINE_LIMIT = 1023  # characters in one physical line of VBA source
+VBA_CONTINUATION_LIMIT = 24  # line continuations (" _") in one statement
+MACRO_OPTIONS_LIMIT = 255  # characters of a Function Wizard description / argument description
 TAB_LABEL = "复工复产"
 BUTTONS = {  # id -> label: the buttons of fronts.md
     "fgValidate": "校验本表",
@@ -94,6 +103,12 @@ _PROC = re.compile(r"^\s*(?:Public\s+)?Sub\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?:
                    r"([A-Za-z_][A-Za-z0-9_]*)\s+As\s+(Object|IRibbonControl)\s*\)", re.I | re.M)
 _PRIVATE_SUB = re.compile(r"^\s*Private\s+Sub\s+([A-Za-z_][A-Za-z0-9_]*)", re.I | re.M)
 _VB_NAME = re.compile(r'^Attribute VB_Name = "([^"]+)"\s*$', re.M)
+_CONTINUATION = re.compile(r"[ \t]_[ \t]*$")  # a line continued by " _"
+_PROCEDURE = re.compile(r"^[ \t]*(?:(?:Public|Private|Friend)[ \t]+)?(?:Static[ \t]+)?"
+                        r"(Sub|Function)[ \t]+(\w+)[ \t]*\(.*?$(.*?)^[ \t]*End[ \t]+\1\b",
+                        re.I | re.M | re.S)
+_WRAPPER = re.compile(r"^[ \t]*(?:Public[ \t]+)?Function[ \t]+(FG_\w+)[ \t]*\(", re.I | re.M)
+_REGISTERS = re.compile(r'^[ \t]*FgfcMacroOptions[ \t]+"(\w+)"', re.M)
 
 
 class BuildError(Exception):
@@ -155,6 +170,172 @@ def udf_wrappers() -> str | None:
     return normalize_module(UDF_MODULE, code)
 
 
+# --- the FG_ functions' help, registered by the add-in itself -------------------------------
+
+_CODE_WIDTH = 200  # generated lines stay far below VBA_LINE_LIMIT
+_ASCII_RUN = 60  # longest string literal in the generated code
+
+
+def vba_string(text: str) -> list[str]:
+    """``text`` as VBA expression terms, to be joined with `` & ``: runs of printable ASCII
+    as string literals (``"`` doubled), every other UTF-16 code unit as ``ChrW(&Hxxxx)``.
+    From &H8000 the literal is a Long (``ChrW(&HFF08&)``): a plain ``&HFF08`` is the
+    Integer -248, which ChrW also takes, but the Long leaves nothing to interpretation."""
+    terms: list[str] = []
+    run = ""
+    units = text.encode("utf-16-le")
+    for i in range(0, len(units), 2):
+        unit = int.from_bytes(units[i:i + 2], "little")
+        if 0x20 <= unit < 0x7F:
+            run += chr(unit)
+            if len(run) == _ASCII_RUN:
+                terms.append('"' + run.replace('"', '""') + '"')
+                run = ""
+            continue
+        if run:
+            terms.append('"' + run.replace('"', '""') + '"')
+            run = ""
+        terms.append(f"ChrW(&H{unit:04X}{'&' if unit >= 0x8000 else ''})")
+    if run:
+        terms.append('"' + run.replace('"', '""') + '"')
+    return terms
+
+
+def _assign(variable: str, text: str) -> list[str]:
+    """Statements that leave ``text`` in ``variable``: ``v = t1 & t2 …`` then
+    ``v = v & …``, each one line of at most _CODE_WIDTH characters, no continuations."""
+    terms = vba_string(text)
+    if not terms:
+        return [f'    {variable} = ""']
+    lines: list[str] = []
+    current = f"    {variable} = {terms[0]}"
+    for term in terms[1:]:
+        if len(current) + 3 + len(term) > _CODE_WIDTH:
+            lines.append(current)
+            current = f"    {variable} = {variable} & {term}"
+        else:
+            current += f" & {term}"
+    lines.append(current)
+    return lines
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def register_module(docs: dict[str, Any] | None = None, category: str | None = None) -> str:
+    """The VBA module ``FgfcRegister``: the Function Wizard help of every FG_ function,
+    registered when Excel loads the add-in, as xlwings' Import Functions would register it
+    (``Application.MacroOptions`` with Description, Category and ArgumentDescriptions).
+
+    Generated from ``xl_addin.function_docs`` (``docs``/``category`` default to its
+    ``DOCS``/``CATEGORY``), the one place that holds the Chinese text. The module stays
+    ASCII: Chinese text is built with ``ChrW``. One private Sub per function, each string
+    built by statements of one line (no continuations), so no line comes near VBA's
+    1023-character limit, no statement needs a continuation and no procedure grows large.
+    Raises BuildError if a description or argument description exceeds 255 characters
+    (MacroOptions' limit; xlwings would cut it)."""
+    if docs is None or category is None:
+        from .function_docs import CATEGORY, DOCS
+
+        docs = DOCS if docs is None else docs
+        category = CATEGORY if category is None else category
+    problems = []
+    for name, doc in docs.items():
+        for what, text in (("description", doc.description),
+                           *((f"argument {a}", t) for a, t in doc.args.items())):
+            if not 0 < _utf16_len(text) <= MACRO_OPTIONS_LIMIT:
+                problems.append(f"{name}: {what} has {_utf16_len(text)} characters, "
+                                f"Excel takes 1 to {MACRO_OPTIONS_LIMIT}")
+            if any(ch in text for ch in "\r\n"):
+                problems.append(f"{name}: {what} spans lines")
+    if problems:
+        raise BuildError(problems)
+    out = [
+        "' Generated by xl_addin.addin_build.register_module() from xl_addin.function_docs",
+        "' at build time: do not edit (rebuild the add-in instead).",
+        "' Registers the Function Wizard help of the FG_ cell functions (module xlwings_udfs):",
+        "' description, category and argument descriptions, as xlwings' Import Functions",
+        "' would, each time Excel loads the add-in - clerks never run Import Functions.",
+        "' The Chinese text is built with ChrW(): the VBA project's code page is 1252, so this",
+        "' source must stay ASCII.",
+        "Option Explicit",
+        "",
+        "Private fgfcFailures As Long",
+        "",
+        "' Excel runs Auto_Open of a standard module when it loads the add-in (Add-ins dialog,",
+        "' XLSTART, File > Open), though not when code opens the file with Workbooks.Open.",
+        "' Auto_Open rather than ThisWorkbook's Workbook_Open: the build writes ThisWorkbook as",
+        "' a code-less document module, and Auto_Open runs even when events are disabled.",
+        "Sub Auto_Open()",
+        f"    {REGISTER_ENTRY}",
+        "    If fgfcFailures > 0 Then FgfcRetryLater",
+        "End Sub",
+        "",
+        "' Some Excel versions refuse MacroOptions for an add-in's functions until the add-in",
+        "' has finished loading: then try once more, 2 seconds later, when Excel is idle.",
+        "Private Sub FgfcRetryLater()",
+        "    On Error Resume Next",
+        f"    Application.OnTime Now + TimeSerial(0, 0, 2), \"'\" & ThisWorkbook.Name & \"'!"
+        f"{REGISTER_ENTRY}\"",
+        "End Sub",
+        "",
+        "' Registers every FG_ function; never raises (a function whose help cannot be set",
+        "' still works, only without the help). Can also be run by hand:",
+        f"' Application.Run \"'fgfc.xlam'!{REGISTER_ENTRY}\".",
+        f"Public Sub {REGISTER_ENTRY}()",
+        "    On Error Resume Next",
+        "    fgfcFailures = 0",
+        *(f"    Register_{name}" for name in docs),
+        "    ThisWorkbook.Saved = True  ' nothing to save: this runs again on every load",
+        "End Sub",
+        "",
+        "' Late bound (As Object): ArgumentDescriptions exists from Excel 2010 (version 14) on,",
+        "' and an early-bound call naming it would not even compile in Excel 2007. There, or if",
+        "' Excel refuses the argument descriptions, the description and category are set alone.",
+        "Private Sub FgfcMacroOptions(ByVal fn As String, ByVal desc As String, "
+        "ByVal argDescs As Variant)",
+        "    Dim xl As Object",
+        "    Dim target As String",
+        "    On Error Resume Next",
+        "    Set xl = Application",
+        "    target = \"'\" & ThisWorkbook.Name & \"'!\" & fn",
+        "    Err.Clear",
+        "    xl.MacroOptions Macro:=target, Description:=desc, Category:=FgfcCategory(), "
+        "ArgumentDescriptions:=argDescs",
+        "    If Err.Number <> 0 Then",
+        "        fgfcFailures = fgfcFailures + 1",
+        "        Err.Clear",
+        "        xl.MacroOptions Macro:=target, Description:=desc, Category:=FgfcCategory()",
+        "        Err.Clear",
+        "    End If",
+        "End Sub",
+        "",
+        "' The Function Wizard category of the FG_ functions.",
+        "Private Function FgfcCategory() As String",
+        "    Dim c As String",
+        *_assign("c", category),
+        "    FgfcCategory = c",
+        "End Function",
+    ]
+    for name, doc in docs.items():
+        variables = [f"a{i}" for i in range(1, len(doc.args) + 1)]
+        out += [
+            "",
+            f"' {name}: description of {_utf16_len(doc.description)} characters, "
+            f"{len(doc.args)} argument(s): {', '.join(doc.args)}",
+            f"Private Sub Register_{name}()",
+            "    Dim d As String",
+            *(f"    Dim {v} As String" for v in variables),
+            *_assign("d", doc.description),
+            *(line for v, text in zip(variables, doc.args.values(), strict=True)
+              for line in _assign(v, text)),
+            f'    FgfcMacroOptions "{name}", d, Array({", ".join(variables)})',
+            "End Sub",
+        ]
+    return normalize_module(REGISTER_MODULE, "\n".join(out))
+
+
 def read_config(text: str) -> list[tuple[str, Any]]:
     """xlwings' config-file format (``"KEY","VALUE"`` per line); True/False become booleans
     in the sheet."""
@@ -196,6 +377,7 @@ def load_sources(directory: Path | None = None, *, interpreter: str | None = Non
     wrappers = udfs()
     if wrappers is not None:
         modules[UDF_MODULE] = wrappers
+        modules[REGISTER_MODULE] = register_module()  # their help, registered on load
     else:
         notes.append("xl_addin.xlwings_udfs is not there yet: the add-in has no FG_ cell "
                      "functions (hook: xl_addin.addin_build.udf_wrappers)")
@@ -286,7 +468,8 @@ def check_ribbon(xml: bytes, modules: dict[str, str]) -> list[str]:
 
 def check_modules(modules: dict[str, str]) -> list[str]:
     """VBA sources: ASCII only (the project is written with code page 1252, so any other
-    character would arrive garbled), each named by its first line."""
+    character would arrive garbled), each named by its first line; no line longer than
+    VBA's 1023 characters, no statement with more than 24 line continuations."""
     problems = []
     for name, code in modules.items():
         bad = sorted({ch for ch in code if ord(ch) > 127})
@@ -295,6 +478,57 @@ def check_modules(modules: dict[str, str]) -> list[str]:
         found = _VB_NAME.match(code)
         if not found or found[1] != name:
             problems.append(f"VBA module {name}: first line must be Attribute VB_Name")
+        continued = 0
+        for number, line in enumerate(code.replace("\r\n", "\n").split("\n"), start=1):
+            if len(line) > VBA_LINE_LIMIT:
+                problems.append(f"VBA module {name}: line {number} has {len(line)} characters, "
+                                f"VBA takes {VBA_LINE_LIMIT}")
+            continued = continued + 1 if _CONTINUATION.search(line) else 0
+            if continued == VBA_CONTINUATION_LIMIT + 1:
+                problems.append(f"VBA module {name}: the statement at line "
+                                f"{number - VBA_CONTINUATION_LIMIT} has more than "
+                                f"{VBA_CONTINUATION_LIMIT} line continuations")
+    return problems
+
+
+def vba_procedures(code: str) -> dict[str, str]:
+    """The Subs and Functions of a module: name -> body (the lines between the
+    declaration and End Sub/End Function)."""
+    return {m[2]: m[3] for m in _PROCEDURE.finditer(code)}
+
+
+def check_registration(modules: dict[str, str]) -> list[str]:
+    """The FG_ functions' help: with the cell functions in the add-in, the module
+    FgfcRegister registers every FG_ function of xlwings_udfs exactly once and nothing
+    else, its public entry point calls every registration once, and its Auto_Open, the
+    project's only one, calls the entry point when Excel loads the add-in."""
+    problems = []
+    autos = [name for name, code in modules.items()
+             if any(p.lower() == "auto_open" for p in vba_procedures(code))]
+    if UDF_MODULE not in modules:
+        return [f"Auto_Open in {', '.join(autos)} without cell functions"] if autos else []
+    code = modules.get(REGISTER_MODULE)
+    if code is None:
+        return [f"no module {REGISTER_MODULE}: the FG_ functions would have no help"]
+    wrapped = _WRAPPER.findall(modules[UDF_MODULE])
+    registered = _REGISTERS.findall(code)
+    for name in sorted({n for n in registered if registered.count(n) > 1}):
+        problems.append(f"{REGISTER_MODULE}: {name} is registered more than once")
+    if set(registered) != set(wrapped):
+        problems.append(f"{REGISTER_MODULE} registers {sorted(set(registered))}, "
+                        f"{UDF_MODULE} has {sorted(set(wrapped))}")
+    procs = vba_procedures(code)
+    calls = [line.strip() for line in procs.get(REGISTER_ENTRY, "").splitlines()]
+    for name in wrapped:
+        body = procs.get(f"Register_{name}", "")
+        if _REGISTERS.findall(body) != [name] or calls.count(f"Register_{name}") != 1:
+            problems.append(f"{REGISTER_MODULE}: {REGISTER_ENTRY} does not call Register_{name}"
+                            f" once, or Register_{name} does not register {name}")
+    if autos != [REGISTER_MODULE]:
+        problems.append(f"Auto_Open must be in {REGISTER_MODULE} alone, found in {autos}")
+    elif REGISTER_ENTRY not in [line.strip() for name, body in procs.items()
+                                if name.lower() == "auto_open" for line in body.splitlines()]:
+        problems.append(f"{REGISTER_MODULE}: Auto_Open does not call {REGISTER_ENTRY}")
     return problems
 
 
@@ -665,8 +899,8 @@ def read_config_sheet(data: bytes) -> list[tuple[str, Any]]:
 def check_addin(data: bytes, modules: dict[str, str] | None = None) -> list[str]:
     """The structure of a built .xlam: content types, the customUI part and its relationship
     type, vbaProject.bin and its relationship, workbook.xml's add-in settings, the config
-    sheet, the ribbon XML against the VBA it calls, and (given the sources) the VBA read
-    back against them."""
+    sheet, the ribbon XML against the VBA it calls, the registration of the FG_ functions'
+    help, and (given the sources) the VBA read back against them."""
     problems: list[str] = []
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -722,7 +956,7 @@ def check_addin(data: bytes, modules: dict[str, str] | None = None) -> list[str]
         modules = {m.name: m.code for m in found if m.kind == "module"}
     else:
         problems += verify_vba_project(vba, modules)
-    problems += check_ribbon(ribbon, modules)
+    problems += check_ribbon(ribbon, modules) + check_registration(modules)
     return problems
 
 
@@ -744,7 +978,8 @@ def build_addin(out: str | os.PathLike[str], *, require_udfs: bool = False,
     if require_udfs and not sources.udfs_included:
         raise BuildError(sources.notes)
     problems = (check_ribbon(sources.ribbon_xml, sources.modules)
-                + check_modules(sources.modules) + check_config(sources.config))
+                + check_modules(sources.modules) + check_registration(sources.modules)
+                + check_config(sources.config))
     if problems:
         raise BuildError(problems)
     data = package(sources.ribbon_xml, build_vba_project(sources.modules), sources.config)
@@ -812,6 +1047,7 @@ def build_with_excel(out: str | os.PathLike[str], *, source: Path | None = None,
 
 
 __all__ = ["BUTTONS", "BuildError", "BuildReport", "build_addin", "build_vba_project",
-           "build_with_excel", "check_addin", "check_config", "check_modules", "check_ribbon",
-           "load_sources", "ovba_compress", "ovba_decrypt", "package", "read_vba_project",
-           "udf_wrappers", "verify_project_stream", "verify_vba_project"]
+           "build_with_excel", "check_addin", "check_config", "check_modules",
+           "check_registration", "check_ribbon", "load_sources", "ovba_compress",
+           "ovba_decrypt", "package", "read_vba_project", "register_module", "udf_wrappers",
+           "vba_procedures", "vba_string", "verify_project_stream", "verify_vba_project"]

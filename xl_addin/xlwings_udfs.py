@@ -3,7 +3,10 @@
 Desktop Excel (Windows): set the xlwings add-in's ``UDF Modules`` to
 ``xl_addin.xlwings_udfs`` and click *Import Functions*; xlwings imports this module,
 writes one VBA wrapper per ``FG_`` function (``vba_wrappers()`` returns the same
-text) and sets the Chinese descriptions with ``Application.MacroOptions``.
+text) and sets the Chinese descriptions with ``Application.MacroOptions``. The add-in
+``fgfc.xlam`` (``xl-addin build-addin``) carries ``vba_wrappers(addin=True)`` and makes
+the same ``MacroOptions`` calls itself when Excel loads it: its module ``FgfcRegister``
+is generated from ``xl_addin.function_docs`` by ``xl_addin.addin_build.register_module``.
 
 Excel on the web / Office.js: ``server_functions()`` gives the same functions as
 xlwings Server custom functions (built on first use: ``xlwings.server`` needs
