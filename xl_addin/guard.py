@@ -14,6 +14,7 @@ import posixpath
 import re
 import stat
 import zipfile
+from dataclasses import dataclass, field
 from typing import Any
 
 from defusedxml import ElementTree as SafeET
@@ -79,7 +80,15 @@ def _encrypted_ole(path: str) -> bool:
         return False
 
 
-def inspect_file(path: str, display: str, limits: Limits = DEFAULT_LIMITS) -> None:
+@dataclass
+class Inspection:
+    """What the inspection learnt on the way, so that the reader need not look again."""
+
+    scanned: set[str] = field(default_factory=set)  # sheet parts streamed through
+    with_formulas: set[str] = field(default_factory=set)  # … that hold <f> or t="e" cells
+
+
+def inspect_file(path: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Inspection:
     """Raise ``ReadError`` unless ``path`` is a regular .xlsx/.xlsm package within limits."""
     try:
         info = os.lstat(path)
@@ -106,7 +115,7 @@ def inspect_file(path: str, display: str, limits: Limits = DEFAULT_LIMITS) -> No
     if not head.startswith(b"PK\x03\x04"):
         raise ReadError("file_not_xlsx", file=display, detail=_kind_of_text(head))
     try:
-        _inspect_package(path, display, limits)
+        return _inspect_package(path, display, limits)
     except ReadError:
         raise
     except Exception as exc:  # a part that cannot be unpacked: bad CRC, bad deflate data …
@@ -114,7 +123,7 @@ def inspect_file(path: str, display: str, limits: Limits = DEFAULT_LIMITS) -> No
                         detail=f"{type(exc).__name__}: {exc}"[:160]) from exc
 
 
-def _inspect_package(path: str, display: str, limits: Limits) -> None:
+def _inspect_package(path: str, display: str, limits: Limits) -> Inspection:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -147,8 +156,14 @@ def _inspect_package(path: str, display: str, limits: Limits) -> None:
             if member.filename.endswith((".xml", ".rels", ".vml")) and _declares_entities(
                     archive, member):
                 raise ReadError("file_hostile_xml", file=display)
+        inspection = Inspection()
         for member in _sheet_members(archive, members):
-            _inspect_sheet(archive, member, display, limits)
+            if _plainly_data(member):
+                continue  # see _plainly_data; the reader looks at this part itself
+            inspection.scanned.add(member.filename)
+            if _inspect_sheet(archive, member, display, limits):
+                inspection.with_formulas.add(member.filename)
+        return inspection
 
 
 def _part_name(name: str) -> str:
@@ -202,13 +217,28 @@ def _declares_entities(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> boo
     return True  # a prolog of more than a megabyte
 
 
+SPAN_SCAN_BYTES = 8 * 1024 * 1024
+DATA_RATIO = 20
+
+
+def _plainly_data(member: zipfile.ZipInfo) -> bool:
+    """A large sheet that compresses like real cell data (under 20:1) is not streamed for
+    its span: that costs as much as reading it. A span bomb hidden in one still cannot
+    exhaust the machine: the reading process has a memory limit, and a reader that hits
+    it is reported as ``file_crashed`` (``xl_addin.batch``). Small or highly compressible
+    sheets, where bombs live, are always measured."""
+    return (member.file_size > SPAN_SCAN_BYTES and member.compress_size > 0
+            and member.file_size / member.compress_size < DATA_RATIO)
+
+
 def _inspect_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, display: str,
-                   limits: Limits) -> None:
+                   limits: Limits) -> bool:
     """Refuse a sheet whose cells span more than ``max_cells``: the grid a dense reader
     allocates. The sheet is streamed, and cells are placed as a reader places them: by
     their ``r`` reference in any letter case, with any namespace prefix and leading zeros,
     or, without one, next to the cell before."""
     span = _Span()
+    formulas = False
     with archive.open(member) as handle:
         rest = b""
         while True:
@@ -216,6 +246,7 @@ def _inspect_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, display: s
             data = rest + chunk
             end = data.rfind(b">") + 1 if chunk else len(data)
             span.scan(data[:end])
+            formulas = formulas or b"<f" in data or b't="e"' in data
             rest = data[end:]
             rest = rest[rest.rfind(b"<"):] if b"<" in rest else b""  # an unfinished tag
             if not chunk:
@@ -224,12 +255,23 @@ def _inspect_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, display: s
     if cells > limits.max_cells:
         raise ReadError("file_too_many_cells", file=display, sheet=member.filename,
                         cells=f"{cells:,}", limit=f"{limits.max_cells:,}")
+    return formulas
 
 
 SCAN_CHUNK = 1024 * 1024
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _PLAIN_REF = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"')
 _ODD_CELL = re.compile(rb"<c[>/\t\n\r]|<[\w.-]+:c[\s/>]")  # cells written otherwise
+_ODD_MARKS = (b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r", b":c ", b":c>", b":c/", b":c\t",
+              b":c\n", b":c\r")
+
+
+def _odd_cells(data: bytes) -> bool:
+    """Whether any cell is written other than ``<c r=…``: counted with ``bytes.count``
+    first (fast); only a hit there is confirmed with the regular expression."""
+    if not any(data.count(mark) for mark in _ODD_MARKS):
+        return False
+    return _ODD_CELL.search(data) is not None
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])")
 _CELL_WITH_REF = re.compile(
     rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?(?<![\w:.-])r\s*=\s*["']\s*([A-Za-z]+)([0-9]+)\s*["']""")
@@ -247,7 +289,7 @@ class _Span:
 
     def scan(self, data: bytes) -> None:
         refs = _PLAIN_REF.findall(data)
-        if _ODD_CELL.search(data) is None and len(refs) == data.count(b"<c "):
+        if not _odd_cells(data) and len(refs) == data.count(b"<c "):
             self._refs(refs)  # the usual case, and the fast one: every cell is <c r="A1" …
             return
         refs = _CELL_WITH_REF.findall(data)
@@ -258,10 +300,10 @@ class _Span:
 
     def _refs(self, refs: list[tuple[bytes, bytes]]) -> None:
         if refs:
-            rows = list(map(int, (r for _, r in refs)))
+            rows = [int(r) for r in {r for _, r in refs}]  # each distinct row number once
             cols = [_column_number(c.upper()) for c in {c for c, _ in refs}]
             self._add(min(rows), min(cols), max(rows), max(cols))
-            self.row, self.col = rows[-1], _column_number(refs[-1][0].upper())
+            self.row, self.col = int(refs[-1][1]), _column_number(refs[-1][0].upper())
 
     def _add(self, top: int, left: int, bottom: int, right: int) -> None:
         self.top = top if self.top is None else min(self.top, top)

@@ -21,7 +21,7 @@ import python_calamine as pc
 from defusedxml import ElementTree as SafeET
 
 from .findings import Finding, Severity
-from .guard import ReadError, inspect_file
+from .guard import Inspection, ReadError, inspect_file
 from .limits import DEFAULT_LIMITS, Limits, size_text
 from .markers import CellError, Uncalculated
 from .schema import SheetSpec, WorkbookSpec, header_key, load_workbook_spec
@@ -105,8 +105,11 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
-def _formula_markers(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], Any]:
+def _formula_markers(archive: zipfile.ZipFile, part: str,
+                     inspection: Inspection | None = None) -> dict[tuple[int, int], Any]:
     """(row, col) 0-based → CellError / Uncalculated, for the cells calamine reads as blank."""
+    if inspection and part in inspection.scanned and part not in inspection.with_formulas:
+        return {}  # the guard streamed this part already and saw no formula or error cell
     try:
         raw = archive.read(part)
     except KeyError:
@@ -176,10 +179,11 @@ def _grid_openpyxl(path: str, name: str) -> tuple[list[list[Any]], int, int]:
     return [r + [""] * (width - len(r)) for r in grid], 0, 0
 
 
-def _open(path: str, display: str, limits: Limits) -> pc.CalamineWorkbook:
-    inspect_file(path, display, limits)
+def _open(path: str, display: str, limits: Limits
+          ) -> tuple[pc.CalamineWorkbook, Inspection]:
+    inspection = inspect_file(path, display, limits)
     try:
-        return pc.CalamineWorkbook.from_path(path)
+        return pc.CalamineWorkbook.from_path(path), inspection
     except BaseException as exc:  # PanicException derives from BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
@@ -239,9 +243,10 @@ def _is_blank_row(row: list[Any]) -> bool:
 
 def _read_table(book: pc.CalamineWorkbook, archive: zipfile.ZipFile | None, parts: dict[str, str],
                 name: str, spec: SheetSpec, display: str, findings: list[Finding],
-                path: str = "") -> SheetData:
+                path: str = "", inspection: Inspection | None = None) -> SheetData:
     grid, row0, col0 = _grid(book, name, path)
-    markers = _formula_markers(archive, parts[name]) if archive and name in parts else {}
+    markers = (_formula_markers(archive, parts[name], inspection)
+               if archive and name in parts else {})
     return table_from_grid(grid, row0, col0, markers, name, spec, display, findings)
 
 
@@ -338,7 +343,7 @@ def read_workbook(path: str | os.PathLike[str], display: str | None = None,
     spec = spec or load_workbook_spec()
     path = str(path)
     display = display or path
-    book = _open(path, display, limits)
+    book, inspection = _open(path, display, limits)
     findings: list[Finding] = []
     try:
         archive: zipfile.ZipFile | None = zipfile.ZipFile(path)
@@ -363,7 +368,7 @@ def read_workbook(path: str | os.PathLike[str], display: str | None = None,
                     cover = _read_cover(book, actual, sheet_spec, display, findings, path)
                 else:
                     sheets[sheet_spec.key] = _read_table(book, archive, parts, actual, sheet_spec,
-                                                         display, findings, path)
+                                                         display, findings, path, inspection)
             except ReadError:
                 raise
             except BaseException as exc:
