@@ -241,15 +241,6 @@ def _is_blank_row(row: list[Any]) -> bool:
     return row.count("") == len(row) or all(_blank(v) for v in row)
 
 
-def _read_table(book: pc.CalamineWorkbook, archive: zipfile.ZipFile | None, parts: dict[str, str],
-                name: str, spec: SheetSpec, display: str, findings: list[Finding],
-                path: str = "", inspection: Inspection | None = None) -> SheetData:
-    grid, row0, col0 = _grid(book, name, path)
-    markers = (_formula_markers(archive, parts[name], inspection)
-               if archive and name in parts else {})
-    return table_from_grid(grid, row0, col0, markers, name, spec, display, findings)
-
-
 def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
                     markers: dict[tuple[int, int], Any], name: str, spec: SheetSpec,
                     display: str, findings: list[Finding]) -> SheetData:
@@ -309,12 +300,6 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
     return sheet
 
 
-def _read_cover(book: pc.CalamineWorkbook, name: str, spec: SheetSpec, display: str,
-                findings: list[Finding], path: str = "") -> CoverData:
-    grid, row0, col0 = _grid(book, name, path)
-    return cover_from_grid(grid, row0, col0, name, spec, display, findings)
-
-
 def cover_from_grid(grid: list[list[Any]], row0: int, col0: int, name: str, spec: SheetSpec,
                     display: str, findings: list[Finding]) -> CoverData:
     """The 封面 key/value sheet from its grid of values (as ``table_from_grid``)."""
@@ -344,52 +329,45 @@ def read_workbook(path: str | os.PathLike[str], display: str | None = None,
     path = str(path)
     display = display or path
     book, inspection = _open(path, display, limits)
-    findings: list[Finding] = []
     try:
         archive: zipfile.ZipFile | None = zipfile.ZipFile(path)
         parts = _sheet_parts(archive)
     except Exception:
         archive, parts = None, {}
+
+    def markers(name: str) -> dict[tuple[int, int], Any]:
+        if archive is None or name not in parts:
+            return {}
+        return _formula_markers(archive, parts[name], inspection)
+
     try:
-        names = {header_key(n): n for n in book.sheet_names}
-        cover = None
-        sheets: dict[str, SheetData] = {}
-        for sheet_spec in spec.sheets:
-            if sheet_spec.kind == "summary":
-                continue
-            actual = names.get(header_key(sheet_spec.sheet))
-            if actual is None:
-                findings.append(Finding(display, sheet_spec.sheet, None, None, None,
-                                        "missing_sheet", Severity.ERROR,
-                                        {"sheet": sheet_spec.sheet}))
-                continue
-            try:
-                if sheet_spec.kind == "keyvalue":
-                    cover = _read_cover(book, actual, sheet_spec, display, findings, path)
-                else:
-                    sheets[sheet_spec.key] = _read_table(book, archive, parts, actual, sheet_spec,
-                                                         display, findings, path, inspection)
-            except ReadError:
-                raise
-            except BaseException as exc:
-                if isinstance(exc, KeyboardInterrupt | SystemExit):
-                    raise
-                raise _failure(exc, path, display, limits) from exc
+        data = read_grids(book.sheet_names, lambda name: _grid(book, name, path), display,
+                          spec, markers)
+    except ReadError:
+        raise
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise _failure(exc, path, display, limits) from exc
     finally:
         if archive is not None:
             archive.close()
         book.close()
-    return WorkbookData(path, display, cover, sheets, findings)
+    data.path = path
+    return data
 
 
 Grid = tuple[list[list[Any]], int, int]  # values, 0-based row and column of values[0][0]
 
 
 def read_grids(sheet_names: list[str], load: Callable[[str], Grid], display: str,
-               spec: WorkbookSpec | None = None) -> WorkbookData:
-    """Read a standard workbook whose values are already in memory (an open workbook in
-    Excel): ``load(name)`` returns the grid of one sheet and is called once for each sheet
-    the checks need, and never for the others."""
+               spec: WorkbookSpec | None = None,
+               markers: Callable[[str], dict[tuple[int, int], Any]] | None = None
+               ) -> WorkbookData:
+    """Read a standard workbook sheet by sheet: ``load(name)`` returns the grid of one sheet
+    (from a file, or the values of a workbook open in Excel) and is called once for each
+    sheet the checks need, and never for the others; ``markers(name)`` gives the error and
+    uncalculated-formula cells a grid reads as blank."""
     spec = spec or load_workbook_spec()
     findings: list[Finding] = []
     names = {header_key(n): n for n in sheet_names}
@@ -407,8 +385,9 @@ def read_grids(sheet_names: list[str], load: Callable[[str], Grid], display: str
         if sheet_spec.kind == "keyvalue":
             cover = cover_from_grid(grid, row0, col0, actual, sheet_spec, display, findings)
         else:
-            sheets[sheet_spec.key] = table_from_grid(grid, row0, col0, {}, actual, sheet_spec,
-                                                     display, findings)
+            sheets[sheet_spec.key] = table_from_grid(
+                grid, row0, col0, markers(actual) if markers else {}, actual, sheet_spec,
+                display, findings)
     return WorkbookData(display, display, cover, sheets, findings)
 
 
