@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +36,18 @@ class Ctx:
     as_of: dt.date
     policy: Policy
     sheet: SheetSpec
+    # the typed columns as plain Python lists (what the coercion produced), so that the
+    # checks need not convert pandas columns back; may be empty
+    values: dict[str, list[Any]] = field(default_factory=dict)
+
+    def column(self, df: pd.DataFrame | pd.Series, name: str | None = None) -> list[Any]:
+        """The plain values of column ``name`` of ``df`` (or of the series ``df``)."""
+        series = df if name is None else df[name]
+        key = series.name if name is None else name
+        known = self.values.get(key) if isinstance(key, str) else None
+        if known is not None and len(known) == len(series):
+            return known
+        return column_values(series)
 
 
 # The context of the sheet being validated. The pandera schemas are built once per sheet
@@ -368,7 +380,7 @@ def expected_values(column: ColumnSpec, df: pd.DataFrame, ctx: Ctx) -> list[Any]
     distinct combination of inputs (a 60,000-row roster has a handful)."""
     _, inputs = DERIVED[column.derived]  # type: ignore[index]
     present = [c for c in inputs if c in df]
-    lists = [column_values(df[c]) for c in present]
+    lists = [ctx.column(df, c) for c in present]
     keys = list(zip(*lists, strict=True)) if lists else [()] * len(df)
     cache: dict[tuple[Any, ...], Any] = {}
     for key in set(keys):
@@ -404,13 +416,14 @@ def register() -> None:
         return ROW_RULES[rule].ok(pandas_obj, args, CURRENT.get())
 
     def cell_check(pandas_obj: pd.Series, *, rule: str) -> pd.Series:
-        return pd.Series(cell_rule_ok(rule, column_values(pandas_obj), CURRENT.get()),
+        ctx = CURRENT.get()
+        return pd.Series(cell_rule_ok(rule, ctx.column(pandas_obj), ctx),
                          index=pandas_obj.index)
 
     def derived_check(pandas_obj: pd.DataFrame, *, column: str) -> pd.Series:
         ctx = CURRENT.get()
         spec = ctx.sheet.by_name[column]
-        actual = column_values(pandas_obj[column])
+        actual = ctx.column(pandas_obj, column)
         expected = expected_values(spec, pandas_obj, ctx)
         verdicts: dict[tuple[Any, Any], bool] = {}
         out = []

@@ -141,7 +141,9 @@ PARSERS: dict[str, tuple[Callable[[Any], tuple[Any, str | None]], str]] = {
 }
 
 
-_UNTIDY = re.compile(r"(?m)^\s|\s$|^$")  # leading/trailing space, or an empty value
+def _untidy(values: Sequence[str]) -> bool:
+    """Any empty value, or one with leading or trailing white space."""
+    return any(not v or v[0].isspace() or v[-1].isspace() for v in values)
 _CODES = re.compile(r"[0-9A-Z\n-]*")
 
 
@@ -159,7 +161,7 @@ def _fast(values: Sequence[Any], kind: ColumnType) -> list[Any] | None:
         return list(values)
     if kind in ("text", "code") and types <= {str}:
         joined = "\n".join(values)  # one C-level pass over the whole column
-        if (joined.count("\n") != len(values) - 1 or _UNTIDY.search(joined)
+        if (joined.count("\n") != len(values) - 1 or _untidy(values)
                 or not unicodedata.is_normalized("NFKC", joined)):
             return None
         if kind == "code" and not _CODES.fullmatch(joined):

@@ -114,6 +114,7 @@ class _SheetRun:
             for quirk in coerced.quirks:
                 self._quirk(column, quirk)
             frame[name] = _typed_series(coerced.values, column)
+            self.ctx.values[name] = coerced.values
         df = pd.DataFrame(frame, index=pd.RangeIndex(len(self.sheet.rows)))
         schema, tags = build_schema(self.spec, present)
         token = CURRENT.set(self.ctx)
