@@ -21,7 +21,7 @@ import pandas as pd
 from pandera import extensions
 
 from .core import codes, finance, status, subsidies
-from .core.enterprise import township_code
+from .core.enterprise import division_code_matches, township_code
 from .core.errors import CalcError
 from .core.normalize import month_text, parse_month
 from .core.numbers import round_money, to_decimal
@@ -396,7 +396,7 @@ def division_problem(township: Any, code: Any, ctx: Ctx) -> dict[str, Any] | Non
         expected = township_code(ctx.policy, township) + "000"
     except CalcError as exc:
         return {"value": shown(code), "township": shown(township), "expected": exc.message()}
-    if str(code).strip() in (expected, expected[:9]):
+    if division_code_matches(ctx.policy, township, code):
         return None
     return {"value": shown(code), "township": shown(township), "expected": expected}
 
@@ -462,12 +462,6 @@ def column_values(series: pd.Series) -> list[Any]:
     if pd.api.types.is_datetime64_any_dtype(series):
         return [None if v is pd.NaT else v.date() for v in series.tolist()]
     return series.astype(object).where(series.notna(), None).tolist()
-
-
-def records(df: pd.DataFrame) -> list[Row]:
-    """Rows as dicts of plain Python values."""
-    columns = {c: column_values(df[c]) for c in df.columns}
-    return [{c: columns[c][i] for c in df.columns} for i in range(len(df))]
 
 
 BULK_CELL_RULES: dict[str, Callable[[list[str]], list[bool]]] = {

@@ -113,7 +113,6 @@ FINANCE_KINDS = {
     "guarantee": "融资担保",
 }
 
-E, P = "规模工业企业", "重点项目"
 
 COUNTS: tuple[Count, ...] = (
     Count("enterprises", "规模工业企业数", "家", _rows("enterprises"),

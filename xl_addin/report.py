@@ -7,7 +7,6 @@ import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from itertools import groupby
-from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -90,28 +89,11 @@ def to_json(batch: Batch, lang: Lang = "zh") -> str:
              "verdict": verdict(r, lang)}
             for r in batch.results
         ],
-        "findings": [_finding_json(f, lang) for f in batch.all_findings],
+        "findings": [f.to_dict(lang) for f in batch.all_findings],
         "totals": totals(batch),
         "exit_code": batch.exit_code,
     }
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
-
-
-def _finding_json(finding: Finding, lang: Lang) -> dict[str, Any]:
-    return {
-        "workbook": finding.workbook,
-        "sheet": finding.sheet,
-        "cell": finding.cell,
-        "row": finding.row,
-        "column": finding.column,
-        "rule": finding.rule,
-        "severity": finding.severity.value,
-        "message": finding.message(lang),
-        "message_zh": finding.message("zh"),
-        "message_en": finding.message("en"),
-        "value": finding.value,
-        "expected": finding.expected,
-    }
 
 
 def to_junit(batch: Batch, lang: Lang = "zh") -> str:

@@ -12,8 +12,6 @@ from fractions import Fraction
 
 from .errors import CalcError
 
-FEN = Decimal("0.01")
-
 Number = int | float | Decimal | Fraction
 
 
