@@ -9,6 +9,7 @@ which calamine reads as blank, are recovered from the sheet XML.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
@@ -117,7 +118,7 @@ def _formula_markers(archive: zipfile.ZipFile, part: str,
     if b't="e"' not in raw and b"<f" not in raw:
         return {}
     markers: dict[tuple[int, int], Any] = {}
-    for _, elem in SafeET.iterparse(_Bytes(raw), events=("end",)):
+    for _, elem in SafeET.iterparse(io.BytesIO(raw), events=("end",)):
         if elem.tag != f"{NS_MAIN}c":
             continue
         ref = _CELL_REF.match(elem.get("r", ""))
@@ -132,19 +133,6 @@ def _formula_markers(archive: zipfile.ZipFile, part: str,
                 markers[key] = Uncalculated(formula.text or "")
         elem.clear()
     return markers
-
-
-class _Bytes:
-    """A minimal file object over bytes for iterparse."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data, self._pos = data, 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self._data) if size < 0 else self._pos + size
-        chunk = self._data[self._pos:end]
-        self._pos += len(chunk)
-        return chunk
 
 
 def _grid(book: pc.CalamineWorkbook, name: str, path: str = "") -> tuple[list[list[Any]], int, int]:

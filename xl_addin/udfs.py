@@ -29,6 +29,7 @@ from .core.normalize import (
     parse_yes_no,
 )
 from .core.policy import Policy, load_policy
+from .messages import text
 
 Cell = Any
 
@@ -101,7 +102,6 @@ def FG_STABILIZATION_ELIGIBLE(premium: Cell, insured: Cell, layoffs: Cell,
 
 
 def _reason(result: subsidies.Entitlement) -> str:
-    from .messages import text
     return text(result.reason, "zh", **result.params)
 
 
