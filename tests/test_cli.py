@@ -186,3 +186,42 @@ def test_annotate_refuses_a_workbook_with_a_chart(tmp_path):
     assert code == 2 and CJK.search(err)
     assert not out.exists() and list(tmp_path.iterdir()) == [source]
     assert sha256(source) == before
+
+
+def test_the_command_process_stays_light():
+    """`xl-addin check` schedules files and renders the report; pandas, pandera and pydantic
+    are loaded by the worker processes only (docs/performance.md)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, xl_addin.cli; "
+            "print(sorted(m for m in ('pandas', 'pandera', 'pydantic', 'openpyxl') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_check_pauses_the_garbage_collector_and_restores_it(monkeypatch):
+    import gc
+
+    from xl_addin import workbook_check
+    from xl_addin.batch import check_one
+
+    during: list[bool] = []
+    validate = workbook_check.validate_path
+
+    def watched(*args, **kwargs):
+        during.append(gc.isenabled())
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(workbook_check, "validate_path", watched)
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            checked = check_one(str(PLANTED), PLANTED.name)
+            assert checked.errors > 0
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert during == [False, False]

@@ -12,7 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xl_addin.core.codes import mask_id_number, mask_phone, validate_id_number, validate_uscc
+from xl_addin.core.codes import (
+    mask_id_number,
+    mask_phone,
+    valid_id_numbers,
+    validate_id_number,
+    validate_uscc,
+)
 from xl_addin.core.enterprise import division_code_matches, township_code
 from xl_addin.core.errors import CalcError
 
@@ -169,6 +175,37 @@ def test_id_refuses_non_ascii_digits():
     # example written with U+0660…U+0669) passes and comes back with non-ASCII digits.
     arabic = VALID_ID[:17].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) + "X"
     assert fails(validate_id_number, arabic)
+
+
+@st.composite
+def id_like(draw) -> str:
+    """Mostly well-formed numbers whose birth date may not exist (day 00-39, month 00-19,
+    any year, so leap days of 1900, 2000 and year 0000 come up), with or without the right
+    check character, now and then a letter, a short one or a non-ASCII digit."""
+    region = draw(st.from_regex(r"[0-9]{6}", fullmatch=True))
+    birth = draw(st.from_regex(r"[0-9]{4}[01][0-9][0-3][0-9]", fullmatch=True)
+                 | st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(
+                     lambda d: d.strftime("%Y%m%d").zfill(8)))
+    number = with_check(region + birth + draw(st.from_regex(r"[0-9]{3}", fullmatch=True)))
+    pos = draw(st.integers(0, 17))
+    change = draw(st.sampled_from(["", "", "", "X", "0", "A", "٣", "-", "cut"]))
+    if change == "cut":
+        return number[:pos]
+    return number[:pos] + change + number[pos + len(change):] if change else number
+
+
+@given(st.lists(id_like(), max_size=40))
+def test_bulk_id_check_agrees_with_the_scalar_one(numbers):
+    """The vectorised check used over whole columns gives, value by value, the verdict of
+    ``validate_id_number``."""
+    assert valid_id_numbers(numbers) == [not fails(validate_id_number, n) for n in numbers]
+
+
+def test_bulk_id_check_leap_days():
+    days = ["20000229", "19000229", "20040229", "20010229", "20001231", "20001301", "00010101",
+            "00000101"]
+    numbers = [with_check("431123" + d + "123") for d in days]
+    assert valid_id_numbers(numbers) == [True, False, True, False, True, False, True, False]
 
 
 # --- masks and townships --------------------------------------------------------

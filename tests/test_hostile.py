@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from xl_addin import batch as batch_module
 from xl_addin import guard, reader
+from xl_addin import workbook_check as workbook_check_module
 from xl_addin.batch import check_paths
 from xl_addin.cli import main
 from xl_addin.limits import MIB, Limits
@@ -283,7 +284,7 @@ def test_a_hanging_read_times_out_deterministically(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The workers are forked, so a reader patched here hangs in them: each hanging file
     is given up after timeout_seconds and the others are checked."""
-    monkeypatch.setattr(batch_module, "validate_path", _sleepy_validate)
+    monkeypatch.setattr(workbook_check_module, "validate_path", _sleepy_validate)
     for name in ("a_slow.xlsx", "b_slow.xlsx"):
         hostile.copy_demo(tmp_path / name)
     hostile.copy_demo(tmp_path / GOOD)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -15,11 +15,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from .batch import Batch, Checked, check_paths
 from .core.errors import CalcError
 from .core.normalize import parse_date
-from .core.policy import PolicyError, load_policy
 from .limits import DEFAULT_LIMITS, MIB, Limits
 from .messages import Lang, text
 from .outputs import write_text_atomic
 from .report import FORMATS, RENDERERS, render_table
+
+if TYPE_CHECKING:
+    from .core.policy import Policy
 
 
 class DateType(click.ParamType):
@@ -65,9 +67,12 @@ policy_option = click.option("--policy", "policy_path", type=click.Path(dir_okay
                              envvar="XL_ADDIN_POLICY", help="Policy file (TOML) to use.")
 
 
-def _policy_or_exit(policy_path: str | None, lang: Lang) -> None:
+def _policy_or_exit(policy_path: str | None, lang: Lang) -> Policy:
+    """The policy to use; a policy file that is refused ends the command (exit 2)."""
+    from .core.policy import PolicyError, load_policy  # pydantic: imported where needed
+
     try:
-        load_policy(policy_path)
+        return load_policy(policy_path)
     except PolicyError as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
@@ -110,7 +115,8 @@ def run_check(paths: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
 def check(paths: tuple[str, ...], fmt: str, as_of: dt.date | None, jobs: int | None,
           output: str | None, lang: Lang, policy_path: str | None, **limits: Any) -> None:
     """校验工作簿（文件或文件夹）。Exit 0: no 错误; 1: 错误 found; 2: a file unreadable."""
-    _policy_or_exit(policy_path, lang)
+    if policy_path:  # a policy file of the user's is refused here, before any worker runs
+        _policy_or_exit(policy_path, lang)
     batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty(),
                       make_limits(**limits))
     if fmt == "table":
@@ -154,10 +160,10 @@ def template(township: str, as_of: dt.date, out: str | None, lang: Lang,
     """生成空白标准报表。Write the blank standard workbook of a township and date."""
     from .template import default_file_name, write_template
 
-    _policy_or_exit(policy_path, lang)
+    policy = _policy_or_exit(policy_path, lang)
     target = out or default_file_name(township, as_of)
     try:
-        write_template(township, as_of, target, load_policy(policy_path))
+        write_template(township, as_of, target, policy)
     except CalcError as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
@@ -218,9 +224,9 @@ def annotate(source: str, out: str, as_of: dt.date | None, keep_macros: bool, la
     from .annotate import annotate as run
     from .report import verdict
 
-    _policy_or_exit(policy_path, lang)
+    policy = _policy_or_exit(policy_path, lang)
     try:
-        result = run(source, out, as_of, load_policy(policy_path), lang, keep_macros,
+        result = run(source, out, as_of, policy, lang, keep_macros,
                      make_limits(**limits))
     except AnnotateError as exc:
         click.echo(exc.message(lang), err=True)

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from .core.errors import CalcError
 from .core.normalize import (
     clean_text,
@@ -141,33 +143,48 @@ PARSERS: dict[str, tuple[Callable[[Any], tuple[Any, str | None]], str]] = {
 }
 
 
-def _untidy(values: Sequence[str]) -> bool:
-    """Any empty value, or one with leading or trailing white space."""
+def _untidy(values: Sequence[str], joined: str) -> bool:
+    """Any empty value, or one with leading or trailing white space. ``joined`` is the
+    values joined by line breaks: when splitting it at white space gives the values back,
+    no value holds any (one C-level pass); otherwise each value is looked at."""
+    if joined.split() == list(values):
+        return False
     return any(not v or v[0].isspace() or v[-1].isspace() for v in values)
+
+
 _CODES = re.compile(r"[0-9A-Z\n-]*")
 
 
 def _fast(values: Sequence[Any], kind: ColumnType) -> list[Any] | None:
     """The typed column when every value is already clean for ``kind`` (the common case of a
-    well-kept sheet), else None and the careful path runs."""
-    types = {type(v) for v in values}
+    well-kept sheet), else None and the careful path runs. Each test is one C-level pass
+    over the whole column."""
+    types = set(map(type, values))
     if kind in ("count", "number", "money", "rate") and types <= {float, int}:
         if kind != "count":
             return [float(v) for v in values]
-        if all(v >= 0 and float(v).is_integer() for v in values):
-            return [int(v) for v in values]
-        return None
+        return _whole_counts(values)
     if kind == "date" and types <= {dt.date}:
         return list(values)
+    if kind == "yesno" and types <= {str} and set(values) <= {"是", "否"}:
+        return [v == "是" for v in values]
     if kind in ("text", "code") and types <= {str}:
-        joined = "\n".join(values)  # one C-level pass over the whole column
-        if (joined.count("\n") != len(values) - 1 or _untidy(values)
+        joined = "\n".join(values)
+        if (joined.count("\n") != len(values) - 1 or _untidy(values, joined)
                 or not unicodedata.is_normalized("NFKC", joined)):
             return None
         if kind == "code" and not _CODES.fullmatch(joined):
             return None
         return list(values)
     return None
+
+
+def _whole_counts(values: Sequence[float | int]) -> list[int] | None:
+    """The values as ``int`` when every one is a whole number from 0 to 2**53."""
+    array = np.fromiter(values, dtype=float, count=len(values))
+    if not ((array >= 0) & (array <= 2**53) & (array == np.floor(array))).all():
+        return None
+    return array.astype(np.int64).tolist()
 
 
 def coerce_column(values: Sequence[Any], kind: ColumnType) -> Coerced:

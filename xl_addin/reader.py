@@ -14,7 +14,9 @@ import os
 import re
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -263,6 +265,7 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
         last -= 1
     kept: list[list[Any]] = []
     blank_inside = 0
+    totals = _total_candidates(body, last)
     for offset in range(last):
         row = body[offset]
         if marked_rows and offset in marked_rows:
@@ -270,7 +273,7 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
             for (r, c), marker in markers.items():
                 if r - row0 - first == offset and _blank(row[c - col0]):
                     row[c - col0] = marker
-        if _is_total(row):
+        if offset in totals and _is_total(row):
             sheet.total_row = first + offset + row0 + 1
             sheet.total = {h: (row[c] if c < len(row) else None) for h, c in found.items()}
             continue
@@ -282,10 +285,27 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
     if blank_inside:
         findings.append(Finding(display, name, None, None, None, "blank_rows_inside",
                                 Severity.WARNING, {"count": blank_inside}))
-    columns = list(zip(*kept, strict=True)) if kept else []
-    sheet.data = {h: (list(columns[c]) if c < len(columns) else [None] * len(kept))
+    width = len(kept[0]) if kept else 0
+    sheet.data = {h: (list(map(itemgetter(c), kept)) if c < width else [None] * len(kept))
                   for h, c in found.items()}
     return sheet
+
+
+def _total_candidates(body: list[list[Any]], last: int) -> set[int]:
+    """The rows among ``body[:last]`` whose first cells hold a 合 or a 总: the only ones
+    that can be a 合计 row. A column of text is searched as one string first."""
+    found: set[int] = set()
+    width = min(4, len(body[0]) if body else 0)
+    for c in range(width):
+        column = list(map(itemgetter(c), body[:last]))
+        try:
+            joined = "".join(column)
+        except TypeError:  # not all text
+            joined = "合"
+        if "合" in joined or "总" in joined:
+            found.update(i for i, v in enumerate(column)
+                         if type(v) is str and ("合" in v or "总" in v))
+    return found
 
 
 def cover_from_grid(grid: list[list[Any]], row0: int, col0: int, name: str, spec: SheetSpec,
@@ -308,41 +328,85 @@ def cover_from_grid(grid: list[list[Any]], row0: int, col0: int, name: str, spec
     return cover
 
 
+@dataclass
+class Loaded:
+    """What the first phase of reading a file gives: the grid of every sheet the checks
+    need, and the error and uncalculated-formula cells of each data sheet."""
+
+    sheet_names: list[str]
+    grids: dict[str, Grid]
+    markers: dict[str, dict[tuple[int, int], Any]]
+
+
+def load_sheets(path: str, display: str, spec: WorkbookSpec | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> Loaded:
+    """Inspect the file (``guard``), then parse every sheet the checks need with calamine
+    while another thread scans the sheets' XML for the cells calamine reads as blank
+    (calamine's parsing and zlib both run without holding the interpreter lock)."""
+    spec = spec or load_workbook_spec()
+    book, inspection = _open(path, display, limits)
+    try:
+        needed = needed_sheets(book.sheet_names, spec)
+        tables = [name for sheet, name in needed if name and sheet.kind == "table"]
+        with ThreadPoolExecutor(1, thread_name_prefix="xl-addin-markers") as pool:
+            scan = pool.submit(_all_markers, path, tables, inspection)
+            grids = {name: _grid(book, name, path) for _, name in needed if name}
+            markers = scan.result()
+        return Loaded(list(book.sheet_names), grids, markers)
+    except ReadError:
+        raise
+    except BaseException as exc:  # PanicException derives from BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise _failure(exc, path, display, limits) from exc
+    finally:
+        book.close()
+
+
+def _all_markers(path: str, names: list[str], inspection: Inspection
+                 ) -> dict[str, dict[tuple[int, int], Any]]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except Exception:
+        return {}
+    with archive:
+        try:
+            parts = _sheet_parts(archive)
+        except Exception:
+            return {}
+        return {name: _formula_markers(archive, parts[name], inspection)
+                for name in names if name in parts}
+
+
 def read_workbook(path: str | os.PathLike[str], display: str | None = None,
-                  spec: WorkbookSpec | None = None,
-                  limits: Limits = DEFAULT_LIMITS) -> WorkbookData:
+                  spec: WorkbookSpec | None = None, limits: Limits = DEFAULT_LIMITS
+                  ) -> WorkbookData:
     """Read a standard workbook. Raises ``ReadError`` when the file cannot be read at all;
     everything else becomes a finding."""
     spec = spec or load_workbook_spec()
     path = str(path)
     display = display or path
-    book, inspection = _open(path, display, limits)
+    loaded = load_sheets(path, display, spec, limits)
     try:
-        archive: zipfile.ZipFile | None = zipfile.ZipFile(path)
-        parts = _sheet_parts(archive)
-    except Exception:
-        archive, parts = None, {}
-
-    def markers(name: str) -> dict[tuple[int, int], Any]:
-        if archive is None or name not in parts:
-            return {}
-        return _formula_markers(archive, parts[name], inspection)
-
-    try:
-        data = read_grids(book.sheet_names, lambda name: _grid(book, name, path), display,
-                          spec, markers)
+        data = read_grids(loaded.sheet_names, loaded.grids.__getitem__, display, spec,
+                          lambda name: loaded.markers.get(name, {}))
     except ReadError:
         raise
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         raise _failure(exc, path, display, limits) from exc
-    finally:
-        if archive is not None:
-            archive.close()
-        book.close()
     data.path = path
     return data
+
+
+def needed_sheets(sheet_names: list[str], spec: WorkbookSpec
+                  ) -> list[tuple[SheetSpec, str | None]]:
+    """Each sheet of the standard workbook that the checks read (not 汇总, which is
+    recomputed), with its name in the workbook, or None when the workbook lacks it."""
+    names = {header_key(n): n for n in sheet_names}
+    return [(sheet, names.get(header_key(sheet.sheet))) for sheet in spec.sheets
+            if sheet.kind != "summary"]
 
 
 Grid = tuple[list[list[Any]], int, int]  # values, 0-based row and column of values[0][0]
@@ -358,13 +422,9 @@ def read_grids(sheet_names: list[str], load: Callable[[str], Grid], display: str
     uncalculated-formula cells a grid reads as blank."""
     spec = spec or load_workbook_spec()
     findings: list[Finding] = []
-    names = {header_key(n): n for n in sheet_names}
     cover = None
     sheets: dict[str, SheetData] = {}
-    for sheet_spec in spec.sheets:
-        if sheet_spec.kind == "summary":
-            continue
-        actual = names.get(header_key(sheet_spec.sheet))
+    for sheet_spec, actual in needed_sheets(sheet_names, spec):
         if actual is None:
             findings.append(Finding(display, sheet_spec.sheet, None, None, None, "missing_sheet",
                                     Severity.ERROR, {"sheet": sheet_spec.sheet}))

@@ -136,13 +136,20 @@ def _sheet(raw: dict[str, Any]) -> SheetSpec:
     )
 
 
+def _load_yaml(path: Path) -> Any:
+    """One YAML file, with libyaml's C loader when PyYAML has it (ten times faster: the
+    schemas are read at the start of every check)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+
+
 @functools.cache
 def load_workbook_spec(directory: str | None = None) -> WorkbookSpec:
     """Load ``workbook.yaml`` and the sheet files it names."""
     base = Path(directory) if directory else schema_dir()
-    top = yaml.safe_load((base / "workbook.yaml").read_text(encoding="utf-8"))
+    top = _load_yaml(base / "workbook.yaml")
     sheets = tuple(
-        _sheet(yaml.safe_load((base / name).read_text(encoding="utf-8"))) for name in top["sheets"]
+        _sheet(_load_yaml(base / name)) for name in top["sheets"]
     )
     return WorkbookSpec(top["name"], top["file_name"], sheets,
                         tuple(_check(c) for c in top.get("checks", ())))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from .errors import CalcError
 from .normalize import normalize_code
@@ -74,21 +75,22 @@ def valid_id_numbers(values: list[str]) -> list[bool]:
     where the value passes. Values that are not 18 ASCII characters take the scalar path."""
     import numpy as np
 
-    result = [False] * len(values)
     fast = [i for i, v in enumerate(values) if len(v) == 18 and v.isascii()]
+    result = [False] * len(values)
     if fast:
-        raw = np.frombuffer("".join(values[i] for i in fast).encode("ascii"), dtype=np.uint8)
-        grid = raw.reshape(-1, 18)
+        whole = len(fast) == len(values)
+        text = "".join(values if whole else [values[i] for i in fast])
+        grid = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(-1, 18)
         body = grid[:, :17].astype(np.int64) - ord("0")
         digits_ok = ((body >= 0) & (body <= 9)).all(axis=1)
+        body = np.where(digits_ok[:, None], body, 0)
         last = grid[:, 17]
         last_ok = ((last >= ord("0")) & (last <= ord("9"))) | (last == ord("X"))
-        total = (np.where(digits_ok[:, None], body, 0) * np.array(ID_WEIGHTS)).sum(axis=1)
+        total = (body * np.array(ID_WEIGHTS)).sum(axis=1)
         expected = np.frombuffer(ID_CHECK.encode(), dtype=np.uint8)[total % 11]
-        births = [values[i][6:14] for i in fast]
-        import pandas as pd
-        born = pd.to_datetime(pd.Series(births), format="%Y%m%d", errors="coerce").notna()
-        ok = digits_ok & last_ok & (expected == last) & born.to_numpy()
+        ok = digits_ok & last_ok & (expected == last) & _real_dates(body[:, 6:14])
+        if whole:
+            return ok.tolist()
         for i, good in zip(fast, ok.tolist(), strict=True):
             result[i] = good
     for i, value in enumerate(values):
@@ -99,6 +101,21 @@ def valid_id_numbers(values: list[str]) -> list[bool]:
             except CalcError:
                 result[i] = False
     return result
+
+
+def _real_dates(digits: Any) -> Any:
+    """Rows of 8 digits (YYYYMMDD, a numpy array) → whether each is a date of the
+    Gregorian calendar from 0001-01-01 to 9999-12-31, as ``datetime.date`` accepts."""
+    import numpy as np
+
+    year = digits[:, :4] @ np.array([1000, 100, 10, 1])
+    month = digits[:, 4:6] @ np.array([10, 1])
+    day = digits[:, 6:8] @ np.array([10, 1])
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    lengths = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    month_ok = (month >= 1) & (month <= 12)
+    longest = lengths[np.where(month_ok, month, 0)] + ((month == 2) & leap)
+    return (year >= 1) & month_ok & (day >= 1) & (day <= longest)
 
 
 def mask_id_number(value: object) -> str:

@@ -1,0 +1,49 @@
+"""Checking one workbook, as a worker process does for each file: validation, the
+values the rules between workbooks compare, and the counts of the county summary.
+
+This module imports pandas, pandera and pydantic; the worker processes of ``batch`` import
+it, the parent process does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .batch import Checked
+from .core.policy import load_policy
+from .findings import Finding, Severity
+from .indicators import Context, compute_counts, previous_month
+from .limits import Limits
+from .schema import load_workbook_spec
+from .validate import WorkbookResult, validate_path
+
+
+def check_workbook(path: str, display: str, as_of: dt.date | None, policy_path: str | None,
+                   month: str | None, limits: Limits) -> Checked:
+    """The outcome of checking the workbook at ``path``."""
+    policy = load_policy(policy_path)
+    result = validate_path(path, display, as_of, policy, limits)
+    if result.error is not None:
+        finding = Finding(display, None, None, None, None, result.error.rule, Severity.ERROR,
+                          result.error.params)
+        return Checked(path, display, [finding], unreadable=True, policy=policy.label)
+    context = Context(month or previous_month(result.as_of or dt.date.today()), result.cover)
+    return Checked(path, display, result.findings, cover=result.cover, as_of=result.as_of,
+                   counts=compute_counts(result.tables, context), keys=county_keys(result),
+                   policy=policy.label)
+
+
+def county_keys(result: WorkbookResult) -> dict[str, list[tuple[str, str, str]]]:
+    """"sheet.column" → (value, sheet, cell) of every value of a column that must be unique
+    across the county (compared between workbooks by ``batch.cross_checks``)."""
+    keys: dict[str, list[tuple[str, str, str]]] = {}
+    for sheet in load_workbook_spec().data_sheets:
+        for column in sheet.columns:
+            frame = result.tables.get(sheet.key)
+            if column.unique != "county" or frame is None or column.name not in frame:
+                continue
+            data = result.addresses[sheet.key]
+            keys[f"{sheet.sheet}.{column.name}"] = [
+                (value, sheet.sheet, data.address(column.name, i))
+                for i, value in enumerate(frame[column.name].tolist()) if value is not None
+            ]
+    return keys
