@@ -58,7 +58,7 @@ def _column_checks(column: ColumnSpec, tags: dict[str, Tag]) -> list[pa.Check]:
             "range", column.severity, {"low": low, "high": high})))
     for rule in column.checks:
         if rule in CELL_RULES:
-            out.append(pa.Check.fg_cell_rule(rule=rule, error=tag(
+            out.append(pa.Check.fg_cell_rule(rule=rule, ignore_na=False, error=tag(
                 rule, CELL_SEVERITY.get(rule, column.severity))))
     return out
 
@@ -107,5 +107,6 @@ def _build(sheet: SheetSpec, present: list[str]) -> tuple[pa.DataFrameSchema, di
         if column.derived and column.name in present:
             key = f"derived|{column.name}|{len(tags)}"
             tags[key] = Tag("derived", column.name, column.severity, {})
-            frame_checks.append(pa.Check.fg_derived(column=column.name, error=key))
+            frame_checks.append(pa.Check.fg_derived(column=column.name, ignore_na=False,
+                                                    error=key))
     return pa.DataFrameSchema(columns, checks=frame_checks, name=sheet.key), tags

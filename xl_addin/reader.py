@@ -265,21 +265,29 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
         last -= 1
     kept: list[list[Any]] = []
     blank_inside = 0
-    totals = _total_candidates(body, last)
+    # the rows that may be other than plain data: with a marker, a 合计 label, or a blank
+    # first cell; the others (nearly all) are kept as they are
+    special = marked_rows | _total_candidates(body, last)
+    if last and body[0]:
+        special.update(i for i, v in enumerate(map(itemgetter(0), body[:last]))
+                       if type(v) is str and not v.strip())
+    else:
+        special.update(range(last))
     for offset in range(last):
         row = body[offset]
-        if marked_rows and offset in marked_rows:
-            row = list(row)
-            for (r, c), marker in markers.items():
-                if r - row0 - first == offset and _blank(row[c - col0]):
-                    row[c - col0] = marker
-        if offset in totals and _is_total(row):
-            sheet.total_row = first + offset + row0 + 1
-            sheet.total = {h: (row[c] if c < len(row) else None) for h, c in found.items()}
-            continue
-        if _is_blank_row(row):
-            blank_inside += 1
-            continue
+        if offset in special:
+            if offset in marked_rows:
+                row = list(row)
+                for (r, c), marker in markers.items():
+                    if r - row0 - first == offset and _blank(row[c - col0]):
+                        row[c - col0] = marker
+            if _is_total(row):
+                sheet.total_row = first + offset + row0 + 1
+                sheet.total = {h: (row[c] if c < len(row) else None) for h, c in found.items()}
+                continue
+            if _is_blank_row(row):
+                blank_inside += 1
+                continue
         sheet.rows.append(first + offset + row0 + 1)
         kept.append(row)
     if blank_inside:
