@@ -2,7 +2,7 @@
 
 Generates its inputs into benchmarks/out/ and prints, side by side:
 1. the county workbook (--rows rows of 吸纳就业补贴): `xl-addin check` against python-calamine
-   alone (the floor), the validator in-process, and `frictionless validate`;
+   alone (the floor), a worker's check in-process, and `frictionless validate`;
 2. a batch of --batch township workbooks (copies of workbooks/demo): --jobs 1 / 2 / N;
 3. the FG_ cell functions over a 10,000-row column.
 Times are the best of 3 runs (--repeat); peak memory is the highest of them: the maximum RSS
@@ -294,7 +294,8 @@ def main() -> None:
     global REPEAT
     REPEAT = max(1, args.repeat)
     rows, copies, cells = (2_000, 22, 1_000) if args.quick else (args.rows, args.batch, 10_000)
-    xl_addin = shutil.which("xl-addin")
+    beside = Path(sys.executable).parent / "xl-addin"  # this interpreter's own install
+    xl_addin = str(beside) if beside.exists() else shutil.which("xl-addin")
     if xl_addin is None:
         sys.exit("xl-addin is not on PATH (pip install -e '.[bench]')")
     OUT.mkdir(parents=True, exist_ok=True)
