@@ -56,6 +56,19 @@ def test_percent_text_in_a_rate_column(tmp_path):
     assert severities(result, "金融支持", "E3") == ["warning"]
 
 
+def test_a_money_amount_as_text_is_shown_as_written(tmp_path):
+    book = new_book()
+    loan = {"类型": "银行贷款", "企业（项目）名称": "双牌县第1木业有限公司",
+            "金融机构": "双牌县农村商业银行", "年利率": 0.0305, "期限（月）": 12}
+    write_rows(book["金融支持"], [{**loan, "金额（万元）": "1,234"}])
+    result = check(book, tmp_path)
+    cell = next(c for _, c in cells(result) if at(result, "金融支持", c))
+    assert_warning_showing(result, "金融支持", cell, "1,234")
+    message = next(f.message() for f in at(result, "金融支持", cell)
+                   if f.severity is Severity.WARNING)
+    assert "已按 1234 读取" in message, message  # not "1234.0"
+
+
 @pytest.mark.parametrize("text", ["2020年2月3日", "2020.2.3", "2020/2/3"])
 def test_dates_as_text(tmp_path, text):
     book = new_book()

@@ -62,7 +62,6 @@ CONFIG_SHEET_CODENAME = "Sheet1"
 WORKBOOK_CODENAME = "ThisWorkbook"
 XLWINGS_MODULE = "xlwings"
 UDF_MODULE = "xlwings_udfs"
-RIBBON_MODULE = "FgfcRibbon"
 REGISTER_MODULE = "FgfcRegister"  # generated: the FG_ functions' help, registered on load
 REGISTER_ENTRY = "FgfcRegisterFunctions"
 VBA_LINE_LIMIT = 1023  # characters in one physical line of VBA source

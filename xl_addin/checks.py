@@ -26,6 +26,7 @@ from .core.errors import CalcError
 from .core.normalize import month_text, parse_month
 from .core.numbers import round_money, to_decimal
 from .core.policy import Policy
+from .messages import shown
 from .schema import ColumnSpec, SheetSpec
 
 
@@ -77,21 +78,6 @@ def row_rule(name: str, blame: Callable[[dict[str, Any]], str], params: ParamsFn
     return register
 
 
-def shown(value: Any) -> str:
-    """A value as a message shows it."""
-    if value is None:
-        return "空"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 def present(series: pd.Series) -> pd.Series:

@@ -12,7 +12,6 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -29,6 +28,7 @@ from .core.normalize import (
 )
 from .findings import Severity
 from .markers import CellError, Uncalculated
+from .messages import shown
 from .schema import ColumnType
 
 
@@ -48,16 +48,6 @@ class Coerced(NamedTuple):
     unusable: set[int]  # positions whose value could not be read (no further checks)
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -68,7 +58,7 @@ def _text(value: Any) -> tuple[Any, str | None]:
     if _is_number(value):
         return (str(int(value)) if float(value).is_integer() else str(value)), None
     if isinstance(value, dt.datetime | dt.date):
-        return _shown(value if not isinstance(value, dt.datetime) else value.date()), None
+        return shown(value), None
     return clean_text(value), None
 
 
@@ -217,5 +207,5 @@ def coerce_column(values: Sequence[Any], kind: ColumnType) -> Coerced:
             continue
         out[i] = value
         if quirk is not None:
-            quirks.append(Quirk(i, quirk, Severity.WARNING, raw, _shown(value)))
+            quirks.append(Quirk(i, quirk, Severity.WARNING, raw, shown(value)))
     return Coerced(out, quirks, unusable)

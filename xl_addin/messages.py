@@ -6,6 +6,8 @@ validator, the CLI and the ribbon all take their words from here.
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -78,6 +80,24 @@ class _Shown(str):
 
 class _ShownEn(_Shown):
     quotes = ("'", "'")
+
+
+def shown(value: object) -> str:
+    """A cell value as a message shows it: 空 for nothing, 是/否, dates as 2020-03-11,
+    whole numbers without ``.0``, decimals as written (100.00)."""
+    if value is None:
+        return "空"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
 
 
 def _shown(value: object, lang: Lang) -> _Shown:
