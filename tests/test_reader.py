@@ -24,7 +24,8 @@ from wbtools import (
 )
 
 from xl_addin.findings import Severity
-from xl_addin.reader import ReadError, read_workbook
+from xl_addin.reader import ReadError, read_workbook, table_from_grid
+from xl_addin.schema import load_workbook_spec
 from xl_addin.validate import validate_path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -202,3 +203,21 @@ def test_unreadable_files_raise_read_error_naming_the_file(tmp_path, kind):
     assert path.name in message and CJK.search(message.replace(path.name, ""))
     result = validate_path(path)
     assert isinstance(result.error, ReadError) and result.findings == []
+
+
+def test_a_ragged_grid_reads_as_the_padded_sheet():
+    """Rows of different lengths (none of our readers gives them, a future one might): an
+    empty row inside is a blank row, a 合计 row and the values past the first row's width
+    are all found, as in the same grid padded to one width."""
+    spec = next(s for s in load_workbook_spec().sheets if s.key == "enterprises")
+    header = list(spec.headers)
+    width = len(header)
+    rows = [["泷泊镇第1企业"] * 3, [], ["合计", "", "", 5], ["泷泊镇第2企业"] * width]
+    ragged, padded = [], []
+    a = table_from_grid([header, *rows], 0, 0, {}, spec.sheet, spec, "x.xlsx", ragged)
+    b = table_from_grid([header, *[r + [""] * (width - len(r)) for r in rows]], 0, 0, {},
+                        spec.sheet, spec, "x.xlsx", padded)
+    assert (a.rows, a.total_row, a.total, a.data) == (b.rows, b.total_row, b.total, b.data)
+    assert a.rows == [2, 5] and a.total_row == 4
+    assert [f.rule for f in ragged] == [f.rule for f in padded] == ["blank_rows_inside"]
+    assert a.data[header[-1]] == ["", "泷泊镇第2企业"]

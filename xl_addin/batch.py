@@ -4,6 +4,7 @@ and date)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import os
@@ -11,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,7 @@ def check_one(path: str, display: str, as_of: dt.date | None = None,
         return check_workbook(path, display, as_of, policy_path, month, limits)
 
 
-@contextmanager
+@contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
     """No cyclic garbage collection while one workbook is checked: the values of a large
     sheet are millions of objects, and each full collection walks them all (0.3 s over a
@@ -132,7 +132,9 @@ def _init_worker(max_bytes: int) -> None:
     worker's standard error off the console (a reader that runs out of memory prints a
     Rust message and backtrace there before it aborts; what went wrong is reported as a
     finding instead). Set ``XL_ADDIN_DEBUG=1`` to keep it."""
-    with paused_gc():  # pandas, pandera, pydantic: the limit is on what a file adds to them
+    with paused_gc(), contextlib.suppress(Exception):
+        # pandas, pandera, pydantic: the limit is on what a file adds to them. Should the
+        # import fail, check_one imports again and reports the error for each file.
         import xl_addin.workbook_check  # noqa: F401
     _limit_memory(max_bytes)
     # With RUST_BACKTRACE set, a reader running out of memory tries to capture a backtrace,

@@ -170,9 +170,10 @@ def _fast(values: Sequence[Any], kind: ColumnType) -> list[Any] | None:
 
 
 def _whole_counts(values: Sequence[float | int]) -> list[int] | None:
-    """The values as ``int`` when every one is a whole number from 0 to 2**53."""
+    """The values as ``int`` when every one is a whole number from 0 to below 2**53 (where
+    every integer is exact as a float); otherwise None and the careful path runs."""
     array = np.fromiter(values, dtype=float, count=len(values))
-    if not ((array >= 0) & (array <= 2**53) & (array == np.floor(array))).all():
+    if not ((array >= 0) & (array < 2**53) & (array == np.floor(array))).all():
         return None
     return array.astype(np.int64).tolist()
 

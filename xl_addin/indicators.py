@@ -68,7 +68,7 @@ def _total(series: pd.Series) -> Any:
     if values.empty:
         return 0
     if pd.api.types.is_integer_dtype(values.dtype):
-        return int(values.sum())
+        return sum(values.tolist())  # Python integers: exact, where int64 would wrap
     # each distinct amount converted once: a roster of 60,000 rows holds a few dozen
     total = sum((to_decimal(v) * int(n) for v, n in values.value_counts(sort=False).items()),
                 Decimal(0))

@@ -254,9 +254,12 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
     first = header_r + 1  # index in grid of the first data row
     body = grid[first:]
     markers = {(r, c): m for (r, c), m in markers.items() if r - row0 >= first and c >= col0}
-    if markers:  # formula-only cells may lie outside calamine's grid: widen it
-        width = max(max(c for _, c in markers) - col0 + 1, len(body[0]) if body else 0)
-        height = max(r for r, _ in markers) - row0 - first + 1
+    widths = set(map(len, body))
+    if markers or len(widths) > 1:
+        # formula-only cells may lie outside calamine's grid, and a grid may come ragged
+        # (none of our readers gives one): bring every row to one width
+        width = max([*widths, *(c - col0 + 1 for _, c in markers)], default=0)
+        height = max((r - row0 - first + 1 for r, _ in markers), default=0)
         body = [list(row) + [""] * (width - len(row)) for row in body]
         body += [[""] * width for _ in range(height - len(body))]
     marked_rows = {r - row0 - first for r, _ in markers}
@@ -396,7 +399,7 @@ def read_workbook(path: str | os.PathLike[str], display: str | None = None,
     display = display or path
     loaded = load_sheets(path, display, spec, limits)
     try:
-        data = read_grids(loaded.sheet_names, loaded.grids.__getitem__, display, spec,
+        data = read_grids(loaded.sheet_names, loaded.grids.pop, display, spec,  # freed once read
                           lambda name: loaded.markers.get(name, {}))
     except ReadError:
         raise
