@@ -457,7 +457,10 @@ BULK_CELL_RULES: dict[str, Callable[[list[str]], list[bool]]] = {
 
 def cell_rule_ok(rule: str, values: list[Any], ctx: Ctx) -> list[bool]:
     """True where a value passes cell rule ``rule`` (blanks pass: 必填 is its own rule).
-    Each distinct value is checked once."""
+    Each distinct value is checked once, or, for a rule checked in bulk, the column at once
+    when it holds text only."""
+    if rule in BULK_CELL_RULES and set(map(type, values)) == {str}:
+        return BULK_CELL_RULES[rule](values)
     present = [v for v in values if v is not None]
     if rule in BULK_CELL_RULES and all(isinstance(v, str) for v in present):
         distinct = list(dict.fromkeys(present))
