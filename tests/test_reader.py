@@ -120,6 +120,15 @@ def test_total_row_checked_against_the_column_sums(tmp_path, label_column, staff
         assert "310" in f.message() and "300" in f.message()
 
 
+def test_a_total_row_under_no_data_is_still_checked(tmp_path):
+    """An empty table skips the pandera pass (nothing to fail by cell or row), not the
+    合计 row: a total of 5 over no rows is an error."""
+    book = new_book()
+    write_rows(book[ENTERPRISES], [{"序号": "合计", "职工总数": 5}])
+    result = check(book, tmp_path)
+    assert (ENTERPRISES, "H2") in cells(result, "error")
+
+
 def test_missing_required_column_is_an_error_naming_it(tmp_path):
     book = new_book()
     ws = book[ENTERPRISES]
