@@ -78,12 +78,6 @@ def row_rule(name: str, blame: Callable[[dict[str, Any]], str], params: ParamsFn
     return register
 
 
-
-
-def present(series: pd.Series) -> pd.Series:
-    return series.notna()
-
-
 def _first(args: dict[str, Any]) -> str:
     return args["columns"][0]
 

@@ -9,11 +9,12 @@ which calamine reads as blank, are recovered from the sheet XML.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -81,6 +82,7 @@ class CoverData:
     name: str
     values: dict[str, Any] = field(default_factory=dict)  # field name -> raw value
     cells: dict[str, str] = field(default_factory=dict)  # field name -> B-column address
+    rows: dict[str, int] = field(default_factory=dict)  # field name -> 1-based row
 
 
 @dataclass
@@ -172,9 +174,19 @@ def _grid_openpyxl(path: str, name: str) -> tuple[list[list[Any]], int, int]:
 def _open(path: str, display: str, limits: Limits
           ) -> tuple[pc.CalamineWorkbook, Inspection]:
     inspection = inspect_file(path, display, limits)
-    try:
+    with _as_read_error(path, display, limits):
         return pc.CalamineWorkbook.from_path(path), inspection
-    except BaseException as exc:  # PanicException derives from BaseException
+
+
+@contextlib.contextmanager
+def _as_read_error(path: str, display: str, limits: Limits) -> Iterator[None]:
+    """Whatever goes wrong inside becomes a ``ReadError`` naming the file (``_failure``);
+    PanicException, raised by calamine on some broken files, derives from BaseException."""
+    try:
+        yield
+    except ReadError:
+        raise
+    except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         raise _failure(exc, path, display, limits) from exc
@@ -262,7 +274,10 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
         height = max((r - row0 - first + 1 for r, _ in markers), default=0)
         body = [list(row) + [""] * (width - len(row)) for row in body]
         body += [[""] * width for _ in range(height - len(body))]
-    marked_rows = {r - row0 - first for r, _ in markers}
+    by_row: dict[int, list[tuple[int, Any]]] = {}  # body row -> (body column, marker)
+    for (r, c), marker in markers.items():
+        by_row.setdefault(r - row0 - first, []).append((c - col0, marker))
+    marked_rows = set(by_row)
     last = len(body)
     while last and _is_blank_row(body[last - 1]) and (last - 1) not in marked_rows:
         last -= 1
@@ -281,9 +296,9 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
         if offset in special:
             if offset in marked_rows:
                 row = list(row)
-                for (r, c), marker in markers.items():
-                    if r - row0 - first == offset and _blank(row[c - col0]):
-                        row[c - col0] = marker
+                for c, marker in by_row[offset]:
+                    if _blank(row[c]):
+                        row[c] = marker
             if _is_total(row):
                 sheet.total_row = first + offset + row0 + 1
                 sheet.total = {h: (row[c] if c < len(row) else None) for h, c in found.items()}
@@ -329,6 +344,7 @@ def cover_from_grid(grid: list[list[Any]], row0: int, col0: int, name: str, spec
             if isinstance(value, str) and header_key(value) in wanted:
                 field_name = wanted[header_key(value)]
                 cover.values[field_name] = row[c + 1]
+                cover.rows[field_name] = r + row0 + 1
                 cover.cells[field_name] = f"{column_letter(c + 1 + col0)}{r + row0 + 1}"
                 break
     for column in spec.columns:
@@ -356,7 +372,7 @@ def load_sheets(path: str, display: str, spec: WorkbookSpec | None = None,
     (calamine's parsing and zlib both run without holding the interpreter lock)."""
     spec = spec or load_workbook_spec()
     book, inspection = _open(path, display, limits)
-    try:
+    with contextlib.closing(book), _as_read_error(path, display, limits):
         needed = needed_sheets(book.sheet_names, spec)
         tables = [name for sheet, name in needed if name and sheet.kind == "table"]
         with ThreadPoolExecutor(1, thread_name_prefix="xl-addin-markers") as pool:
@@ -364,14 +380,6 @@ def load_sheets(path: str, display: str, spec: WorkbookSpec | None = None,
             grids = {name: _grid(book, name, path) for _, name in needed if name}
             markers = scan.result()
         return Loaded(list(book.sheet_names), grids, markers)
-    except ReadError:
-        raise
-    except BaseException as exc:  # PanicException derives from BaseException
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise _failure(exc, path, display, limits) from exc
-    finally:
-        book.close()
 
 
 def _all_markers(path: str, names: list[str], inspection: Inspection
@@ -398,15 +406,9 @@ def read_workbook(path: str | os.PathLike[str], display: str | None = None,
     path = str(path)
     display = display or path
     loaded = load_sheets(path, display, spec, limits)
-    try:
+    with _as_read_error(path, display, limits):
         data = read_grids(loaded.sheet_names, loaded.grids.pop, display, spec,  # freed once read
                           lambda name: loaded.markers.get(name, {}))
-    except ReadError:
-        raise
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise _failure(exc, path, display, limits) from exc
     data.path = path
     return data
 

@@ -37,7 +37,7 @@ from .core.policy import Policy, load_policy
 from .findings import Finding, Severity, Tally, sort_key
 from .limits import DEFAULT_LIMITS, Limits
 from .pandera_schemas import Tag, build_schema
-from .reader import CoverData, ReadError, SheetData, WorkbookData, read_workbook
+from .reader import CoverData, ReadError, SheetData, WorkbookData, column_letter, read_workbook
 from .schema import ColumnSpec, SheetSpec, WorkbookSpec, load_workbook_spec, sheet_order
 
 
@@ -226,7 +226,6 @@ def _percent(value: Any) -> str:
 
 
 def _letter(sheet: SheetData, name: str) -> str:
-    from .reader import column_letter
     return column_letter(sheet.columns[name])
 
 
@@ -239,8 +238,7 @@ def _cover(result: WorkbookResult, cover: CoverData | None, ctx_policy: Policy,
             if column.name not in cover.values:
                 continue
             coerced = coerce_column([cover.values[column.name]], column.type)
-            cell = cover.cells[column.name]
-            row = int("".join(ch for ch in cell if ch.isdigit()))
+            cell, row = cover.cells[column.name], cover.rows[column.name]
             for quirk in coerced.quirks:
                 findings.append(Finding(result.display, cover.name, cell, row, column.name,
                                         quirk.rule, quirk.severity,
@@ -258,8 +256,8 @@ def _cover(result: WorkbookResult, cover: CoverData | None, ctx_policy: Policy,
                                 "统计日期", "no_as_of", Severity.WARNING,
                                 {"as_of": chosen.isoformat()}))
     elif named and typed.get("统计日期") and named != typed["统计日期"] and cover is not None:
-        cell = cover.cells["统计日期"]
-        findings.append(Finding(result.display, cover.name, cell, int(cell[1:]), "统计日期",
+        cell, row = cover.cells["统计日期"], cover.rows["统计日期"]
+        findings.append(Finding(result.display, cover.name, cell, row, "统计日期",
                                 "name_date_mismatch", Severity.WARNING,
                                 {"value": typed["统计日期"].isoformat(),
                                  "expected": named.isoformat()}))
@@ -267,8 +265,8 @@ def _cover(result: WorkbookResult, cover: CoverData | None, ctx_policy: Policy,
         ctx = Ctx(chosen, ctx_policy, cover.spec)
         problem = division_problem(typed["填报单位"], typed["区划代码"], ctx)
         if problem:
-            cell = cover.cells["区划代码"]
-            findings.append(Finding(result.display, cover.name, cell, int(cell[1:]), "区划代码",
+            cell, row = cover.cells["区划代码"], cover.rows["区划代码"]
+            findings.append(Finding(result.display, cover.name, cell, row, "区划代码",
                                     "division_code", Severity.ERROR, problem, problem["value"],
                                     problem["expected"]))
     return chosen
