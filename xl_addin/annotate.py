@@ -26,17 +26,17 @@ from .findings import Finding
 from .guard import ReadError
 from .limits import DEFAULT_LIMITS, Limits
 from .marks import NOTE_AUTHOR, link_target, plan_marks, results_rows
-from .messages import Lang, text
+from .messages import Lang, MessageError, text
 from .outputs import atomic_path, put_text
 from .validate import WorkbookResult, validate_path
 
-# Package parts that openpyxl drops or cannot rewrite faithfully.
+# Package parts that openpyxl drops or cannot rewrite faithfully (macros, xl/vbaProject.bin,
+# are carried over on request: see _annotate_in_worker).
 UNSUPPORTED_PARTS = {
     "xl/pivotTables/": "数据透视表 / pivot tables",
     "xl/pivotCache/": "数据透视表 / pivot tables",
     "xl/charts/": "图表 / charts",
     "xl/drawings/": "图片或图形 / pictures or shapes",
-    "xl/vbaProject.bin": "宏 / macros",
     "xl/activeX/": "ActiveX 控件 / controls",
     "xl/embeddings/": "嵌入对象 / embedded objects",
     "xl/threadedComments/": "会话批注 / threaded comments",
@@ -70,13 +70,8 @@ LOST_LABELS = {
 NOTE_VML = re.compile(rb'ObjectType="(\w+)"')
 
 
-class AnnotateError(Exception):
-    def __init__(self, rule: str, **params: object) -> None:
-        self.rule, self.params = rule, params
-        super().__init__(text(rule, "en", **params))
-
-    def message(self, lang: Lang = "zh") -> str:
-        return text(self.rule, lang, **self.params)
+class AnnotateError(MessageError):
+    """A copy that cannot be made; ``message()`` says why, in the clerk's language."""
 
 
 def _names(path: str | os.PathLike[str]) -> list[str]:
@@ -277,12 +272,10 @@ def _annotate_in_worker(source: str, tmp: str, as_of: dt.date | None, policy: Po
         return result, "error", []
     parts = unsupported_parts(source)
     macros = "xl/vbaProject.bin" in _names(source)
-    if macros:
-        parts = [p for p in parts if p != UNSUPPORTED_PARTS["xl/vbaProject.bin"]]
-        if not keep_macros:
-            parts.append(text("annotate_macros_hint", lang))
+    if macros and not keep_macros:
+        parts.append(text("annotate_macros_hint", lang))
     if parts:
-        return result, "unsupported", list(dict.fromkeys(parts))
+        return result, "unsupported", parts
     status, details = _write_copy(source, tmp, result.findings, lang, macros)
     return result, status, details
 

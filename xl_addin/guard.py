@@ -15,34 +15,18 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
 from .limits import DEFAULT_LIMITS, Limits, size_text
-from .messages import text
+from .messages import MessageError
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PROLOG_LIMIT = 1024 * 1024  # an XML prolog longer than this is refused as hostile
 
 
-class ReadError(Exception):
+class ReadError(MessageError):
     """A workbook that cannot be read at all; ``message()`` says why, naming the file."""
-
-    def __init__(self, rule: str, **params: Any) -> None:
-        self.rule = rule
-        self.params = params
-        super().__init__(text(rule, "en", **params))
-
-    def message(self, lang: str = "zh") -> str:
-        return text(self.rule, lang, **self.params)  # type: ignore[arg-type]
-
-    def __reduce__(self) -> tuple[Any, ...]:  # picklable across processes
-        return (_rebuild, (self.rule, self.params))
-
-
-def _rebuild(rule: str, params: dict[str, Any]) -> ReadError:
-    return ReadError(rule, **params)
 
 
 def _column_number(letters: bytes) -> int:

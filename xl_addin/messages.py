@@ -82,6 +82,26 @@ class _ShownEn(_Shown):
     quotes = ("'", "'")
 
 
+class MessageError(Exception):
+    """An error the clerk can act on: a message code and its parameters; ``message()``
+    renders it in the clerk's language, ``str()`` in English (for logs). Picklable, so it
+    crosses from a worker process to the command's."""
+
+    def __init__(self, rule: str, /, **params: object) -> None:
+        self.rule, self.params = rule, params
+        super().__init__(text(rule, "en", **params))
+
+    def message(self, lang: Lang = "zh") -> str:
+        return text(self.rule, lang, **self.params)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), self.rule, self.params))
+
+
+def _rebuild(kind: type[MessageError], rule: str, params: dict[str, object]) -> MessageError:
+    return kind(rule, **params)
+
+
 def shown(value: object) -> str:
     """A cell value as a message shows it: 空 for nothing, 是/否, dates as 2020-03-11,
     whole numbers without ``.0``, decimals as written (100.00)."""
@@ -154,7 +174,6 @@ CATALOG.update({
     "no_header": ("在前{rows}行中找不到表头（应为: {expected}）", "no header row found in the first {rows} rows (expected: {expected})"),
     "missing_column": ("缺少列 {column}", "column {column} is missing"),
     "missing_field": ("封面缺少 {column}", "the cover has no {column}"),
-    "total_mismatch": ("合计行 {column} 为 {value}，各行之和为 {expected}", "the total row says {value} for {column}, the rows add up to {expected}"),
     "blank_rows_inside": ("数据中间有{count}个空行，已跳过", "{count} blank rows inside the data were skipped"),
 })
 # --- schema rules (rule id = message code) ----------------------------------------
@@ -185,7 +204,6 @@ CATALOG.update({
     "running_stock": ("{item} 库存在此行变为负数（{stock}）", "the stock of {item} goes below zero at this row ({stock})"),
     "derived": ("{column} 为 {value}，按规则应为 {expected}", "{column} is {value}, the rule gives {expected}"),
     "exists_in": ("{column} {value!r} 不在 {where} 中", "{column} {value!r} is not listed in {where}"),
-    "cover_invalid": ("封面 {column} 无效: {detail}", "cover {column} is invalid: {detail}"),
 })
 CATALOG.update({
     "no_as_of": ("封面缺少有效的统计日期，按 {as_of} 计算（取自文件名，或为今天）", "the cover has no valid reporting date; using {as_of} (from the file name, or today)"),
@@ -196,7 +214,6 @@ CATALOG.update({
 CATALOG.update({
     "county_duplicate": ("{column} {value} 同时出现在 {other}", "{column} {value} also appears in {other}"),
     "duplicate_workbook": ("{township} {date} 有多个工作簿: {others}", "{township} has more than one workbook for {date}: {others}"),
-    "no_workbooks": ("没有找到工作簿: {paths}", "no workbooks found in: {paths}"),
     "worker_failed": ("检查 {file} 时出错: {detail}", "checking {file} failed: {detail}"),
 })
 # --- reports ------------------------------------------------------------------
@@ -209,9 +226,7 @@ CATALOG.update({
     "col_rule": ("规则", "Rule"),
     "col_message": ("说明", "Message"),
     "workbook_level": ("（工作簿）", "(workbook)"),
-    "sheet_level": ("（整表）", "(sheet)"),
     "batch_total": ("共检查 {files} 个工作簿: {ok} 个通过，{bad} 个有错误，{unreadable} 个无法读取；{errors} 个错误，{warnings} 个警告", "{files} workbooks checked: {ok} passed, {bad} with errors, {unreadable} unreadable; {errors} errors, {warnings} warnings"),
-    "policy_used": ("政策参数: {policy}", "policy: {policy}"),
     "all_rules": ("全部规则", "all rules"),
 })
 CATALOG.update({
@@ -240,7 +255,6 @@ CATALOG.update({
 CATALOG.update({
     "results_sheet": ("校验结果", "Check results"),
     "results_header": ("序号|工作表|单元格|级别|规则|说明|单元格的值", "No.|Sheet|Cell|Severity|Rule|Message|Value"),
-    "results_verdict": ("校验结果: {verdict}（政策参数: {policy}）", "Result: {verdict} (policy: {policy})"),
     "annotate_same_file": ("输出文件不能与源文件相同: {file}", "the output must not be the source file: {file}"),
     "annotate_unsupported": ("工作簿 {file} 含有无法原样保留的内容（{parts}），为避免丢失，未生成标注副本", "{file} has parts that cannot be carried over ({parts}); no annotated copy was written so that nothing is lost"),
     "annotate_macros_hint": ("宏（如需保留，请加 --keep-macros 并输出为 .xlsm）", "macros (to keep them, add --keep-macros and write an .xlsm)"),

@@ -36,7 +36,7 @@ from .core.policy import load_policy
 from .findings import Finding
 from .markers import ERROR_CODES, CellError
 from .marks import Mark, plan_marks, results_rows
-from .messages import Lang, text
+from .messages import Lang, MessageError, text
 from .reader import Grid, ReadError, read_grids
 from .validate import WorkbookResult, validate_data
 
@@ -52,15 +52,8 @@ _ERROR_TEXTS = frozenset(ERROR_CODES) | {"#DATA!", "#BLOCKED!", "#UNKNOWN!", "#F
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 
 
-class RibbonError(Exception):
+class RibbonError(MessageError):
     """A situation the clerk can act on; ``message()`` says what, in their language."""
-
-    def __init__(self, rule: str, **params: object) -> None:
-        self.rule, self.params = rule, params
-        super().__init__(text(rule, "en", **params))
-
-    def message(self, lang: Lang = "zh") -> str:
-        return text(self.rule, lang, **self.params)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -104,7 +97,8 @@ def _own_sheets(lang: Lang) -> set[str]:
 
 def validate_book(book: Any, lang: Lang = "zh") -> WorkbookResult:
     """Validate the open workbook (values only; nothing is written)."""
-    names = [s.name for s in book.sheets if s.name not in _own_sheets(lang)]
+    own = _own_sheets(lang)
+    names = [s.name for s in book.sheets if s.name not in own]
     data = read_grids(names, lambda name: read_sheet(book.sheets[name]), book.name)
     if len(data.sheets) + (data.cover is not None) == 0:
         raise RibbonError("ribbon_not_standard")
@@ -271,8 +265,8 @@ def mark_book(book: Any, result: WorkbookResult, lang: Lang = "zh") -> int:
     cell is marked, so 清除标注 can undo even a run that stopped half-way (a protected
     sheet, say). Returns the number of marked cells."""
     previous = read_marks(book)
-    marks = [m for m in plan_marks(result.findings, lang)
-             if _sheet_or_none(book, m.sheet) is not None]
+    present = {s.name for s in book.sheets}  # one pass: each name is a COM call in Excel
+    marks = [m for m in plan_marks(result.findings, lang) if m.sheet in present]
     keep = {(m.sheet, m.cell) for m in marks}
     with _screen_frozen(book):
         for key, original in previous.items():
