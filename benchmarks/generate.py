@@ -10,16 +10,14 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from xl_addin.core.codes import ID_CHECK, ID_WEIGHTS, org_check_char, uscc_check_char
+from xl_addin.core.codes import USCC_CHARSET, id_check_char, org_check_char, uscc_check_char
 from xl_addin.core.policy import load_policy
 from xl_addin.core.status import hazard_status
 from xl_addin.schema import load_workbook_spec
 
-USCC_BODY = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
 
 def credit_code(rng: random.Random) -> str:
-    org = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+    org = "".join(rng.choice(USCC_CHARSET) for _ in range(8))
     body = "91431123" + org + org_check_char(org)
     return body + uscc_check_char(body)
 
@@ -30,8 +28,7 @@ def id_number(rng: random.Random, seen: set[str] | None = None) -> str:
     while True:
         birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15000))
         body = f"431123{birth:%Y%m%d}{rng.randrange(1000):03d}"
-        code = body + ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True))
-                               % 11]
+        code = body + id_check_char(body)
         if seen is None or code not in seen:
             break
     if seen is not None:

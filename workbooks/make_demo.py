@@ -28,7 +28,12 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
-from xl_addin.core.codes import org_check_char, uscc_check_char  # noqa: E402
+from xl_addin.core.codes import (  # noqa: E402
+    USCC_CHARSET,
+    id_check_char,
+    org_check_char,
+    uscc_check_char,
+)
 from xl_addin.core.enterprise import enterprise_size  # noqa: E402
 from xl_addin.core.finance import lpr  # noqa: E402
 from xl_addin.core.numbers import round_money  # noqa: E402
@@ -296,8 +301,7 @@ class Factory:
         code (8 characters + its check), then the GB 32100 check character."""
         def make() -> str:
             if self.rng.random() < 0.7:  # post-2015 codes: MA4…
-                body = "MA4" + "".join(self.rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY")
-                                       for _ in range(5))
+                body = "MA4" + "".join(self.rng.choice(USCC_CHARSET) for _ in range(5))
             else:  # older organisation codes, all digits
                 body = self.rng.choice(["55", "56", "58", "66", "67", "68", "69", "73", "75",
                                         "77", "79"]) + f"{self.rng.randrange(10**6):06d}"
@@ -310,9 +314,7 @@ class Factory:
         def make() -> str:
             birth = dt.date(1966, 1, 1) + dt.timedelta(days=self.rng.randrange(35 * 365))
             body = COUNTY_CODE + birth.strftime("%Y%m%d") + f"{self.rng.randrange(1000):03d}"
-            weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-            total = sum(int(c) * w for c, w in zip(body, weights, strict=True))
-            return body + "10X98765432"[total % 11]
+            return body + id_check_char(body)
         return self._unique("id", make)
 
     def brand(self) -> str:

@@ -10,7 +10,7 @@ Two VBA modules come from elsewhere at build time: ``xlwings`` is xlwings' custo
 module exactly as shipped in the installed xlwings package (``xlwings_custom_addin.bas``)
 with its ``PROJECT_NAME`` set to ``xlwings``, so the config sheet is ``xlwings.conf``; and
 ``xlwings_udfs``, the FG_ cell-function wrappers, is the text of
-``xl_addin.xlwings_udfs.vba_wrappers()`` when that module exists (``udf_wrappers()`` is the
+``xl_addin.xlwings_udfs.vba_wrappers()`` (``udf_wrappers()`` is the
 hook), so clerks never run "Import Functions". Import Functions would also register each
 function's Chinese help (``Application.MacroOptions``); the add-in does that itself: the
 module ``FgfcRegister`` is generated from ``xl_addin.function_docs`` at build time
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import inspect
 import io
 import os
 import random
@@ -155,18 +154,11 @@ def xlwings_module(project_name: str = PROJECT_NAME) -> str:
 
 def udf_wrappers() -> str | None:
     """The hook for the FG_ cell functions: the VBA text of
-    ``xl_addin.xlwings_udfs.vba_wrappers()``, or None while that module does not exist."""
-    try:
-        from . import xlwings_udfs  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    wrappers = xlwings_udfs.vba_wrappers
-    # the add-in variant: the wrappers pass ActiveWorkbook, as xlwings does for an .xlam
-    accepts_addin = "addin" in inspect.signature(wrappers).parameters
-    code = wrappers(addin=True) if accepts_addin else wrappers()
-    if "#Const App" not in code:  # the wrappers branch on it (#If App = "Microsoft Excel")
-        code = '#Const App = "Microsoft Excel"\n' + code
-    return normalize_module(UDF_MODULE, code)
+    ``xl_addin.xlwings_udfs.vba_wrappers(addin=True)`` (the add-in variant: the wrappers
+    pass ActiveWorkbook, as xlwings does for an .xlam)."""
+    from . import xlwings_udfs
+
+    return normalize_module(UDF_MODULE, xlwings_udfs.vba_wrappers(addin=True))
 
 
 # --- the FG_ functions' help, registered by the add-in itself -------------------------------

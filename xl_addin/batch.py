@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import as_completed
@@ -46,11 +47,19 @@ class Batch:
     results: list[Checked]
     findings: list[Finding]  # the rules between workbooks
 
-    @property
+    @functools.cached_property
     def all_findings(self) -> list[Finding]:
         order = sheet_order()
         return sorted([f for r in self.results for f in r.findings] + self.findings,
                       key=lambda f: sort_key(f, order))
+
+    @functools.cached_property
+    def _cross_errors(self) -> Counter[str]:
+        return Counter(f.workbook for f in self.findings if f.severity is Severity.ERROR)
+
+    def errors_of(self, result: Checked) -> int:
+        """The 错误 of one workbook, those of the rules between workbooks included."""
+        return result.errors + self._cross_errors[result.display]
 
     @property
     def exit_code(self) -> int:

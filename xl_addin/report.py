@@ -33,17 +33,12 @@ def totals(batch: Batch) -> dict[str, int]:
     findings = batch.all_findings
     return {
         "files": len(batch.results),
-        "ok": sum(not r.unreadable and not _errors(batch, r) for r in batch.results),
-        "bad": sum(not r.unreadable and bool(_errors(batch, r)) for r in batch.results),
+        "ok": sum(not r.unreadable and not batch.errors_of(r) for r in batch.results),
+        "bad": sum(not r.unreadable and bool(batch.errors_of(r)) for r in batch.results),
         "unreadable": sum(r.unreadable for r in batch.results),
         "errors": sum(f.severity is Severity.ERROR for f in findings),
         "warnings": sum(f.severity is Severity.WARNING for f in findings),
     }
-
-
-def _errors(batch: Batch, result: Checked) -> int:
-    return result.errors + sum(f.severity is Severity.ERROR and f.workbook == result.display
-                               for f in batch.findings)
 
 
 def _by_workbook(batch: Batch) -> dict[str, list[Finding]]:
@@ -57,7 +52,7 @@ def render_table(batch: Batch, console: Console, lang: Lang = "zh") -> None:
     grouped = _by_workbook(batch)
     for result in batch.results:
         findings = grouped.get(result.display, [])
-        style = "red" if result.unreadable or _errors(batch, result) else (
+        style = "red" if result.unreadable or batch.errors_of(result) else (
             "yellow" if findings else "green")
         # names and messages carry text from the workbook: printed as text, never as markup
         console.print(f"[bold]{escape(result.display)}[/bold]  "
@@ -84,8 +79,8 @@ def to_json(batch: Batch, lang: Lang = "zh") -> str:
         "workbooks": [
             {"workbook": r.display, "township": r.township,
              "as_of": r.as_of.isoformat() if r.as_of else None,
-             "status": "unreadable" if r.unreadable else ("error" if _errors(batch, r) else "ok"),
-             "errors": _errors(batch, r), "warnings": r.warnings,
+             "status": "unreadable" if r.unreadable else ("error" if batch.errors_of(r) else "ok"),
+             "errors": batch.errors_of(r), "warnings": r.warnings,
              "verdict": verdict(r, lang)}
             for r in batch.results
         ],

@@ -35,6 +35,11 @@ def uscc_check_char(body17: str) -> str:
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
+def id_check_char(body17: str) -> str:
+    """The GB 11643 check character of the first 17 digits of a 身份证号."""
+    return ID_CHECK[sum(int(c) * w for c, w in zip(body17, ID_WEIGHTS, strict=True)) % 11]
+
+
 def validate_uscc(value: object) -> str:
     """Return the normalised code, or raise ``CalcError`` with the reason."""
     code = normalize_code(value)
@@ -64,7 +69,7 @@ def validate_id_number(value: object) -> str:
         dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
     except ValueError as exc:
         raise CalcError("id_birth", birth=birth) from exc
-    expected = ID_CHECK[sum(int(c) * w for c, w in zip(code[:17], ID_WEIGHTS, strict=True)) % 11]
+    expected = id_check_char(code[:17])
     if code[17] != expected:
         raise CalcError("id_check", expected=expected)
     return code
@@ -75,31 +80,31 @@ def valid_id_numbers(values: list[str]) -> list[bool]:
     where the value passes. Values that are not 18 ASCII characters take the scalar path."""
     import numpy as np
 
-    fast = [i for i, v in enumerate(values) if len(v) == 18 and v.isascii()]
+    fast: list[int] = []
+    slow: list[int] = []
+    for i, value in enumerate(values):
+        (fast if len(value) == 18 and value.isascii() else slow).append(i)
     result = [False] * len(values)
     if fast:
-        whole = len(fast) == len(values)
-        text = "".join(values if whole else [values[i] for i in fast])
+        text = "".join(values[i] for i in fast)
         grid = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(-1, 18)
         body = grid[:, :17].astype(np.int64) - ord("0")
         digits_ok = ((body >= 0) & (body <= 9)).all(axis=1)
         body = np.where(digits_ok[:, None], body, 0)
-        last = grid[:, 17]
-        last_ok = ((last >= ord("0")) & (last <= ord("9"))) | (last == ord("X"))
         total = (body * np.array(ID_WEIGHTS)).sum(axis=1)
         expected = np.frombuffer(ID_CHECK.encode(), dtype=np.uint8)[total % 11]
-        ok = digits_ok & last_ok & (expected == last) & _real_dates(body[:, 6:14])
-        if whole:
+        # ``expected`` is a digit or X, so matching it also checks the 18th character
+        ok = digits_ok & (expected == grid[:, 17]) & _real_dates(body[:, 6:14])
+        if not slow:
             return ok.tolist()
         for i, good in zip(fast, ok.tolist(), strict=True):
             result[i] = good
-    for i, value in enumerate(values):
-        if not (len(value) == 18 and value.isascii()):
-            try:
-                validate_id_number(value)
-                result[i] = True
-            except CalcError:
-                result[i] = False
+    for i in slow:
+        try:
+            validate_id_number(values[i])
+            result[i] = True
+        except CalcError:
+            result[i] = False
     return result
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .errors import CalcError
+from .numbers import to_decimal
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 for serials > 60
 MAX_SERIAL = 2958465  # 9999-12-31
@@ -59,12 +60,8 @@ def parse_number(value: object) -> Decimal:
     """A number, or text holding one: ``" 12 "``, ``"1,234"``, ``"１２３"``, ``"96.3%"``."""
     if isinstance(value, bool) or value is None:
         raise CalcError("not_a_number", value=value)
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise CalcError("not_a_number", value=value)
-        return Decimal(repr(float(value)))
+    if isinstance(value, int | float | Decimal):
+        return to_decimal(value)
     text = clean_text(value).replace(" ", "")
     percent = text.endswith("%")
     if percent:
