@@ -202,8 +202,12 @@ def _same_day_if(df: pd.DataFrame, args: dict[str, Any], ctx: Ctx) -> pd.Series:
     "value": shown(r[a["column"]]), "count": r.get("_count", 2)})
 def _shared_liaison(df: pd.DataFrame, args: dict[str, Any], ctx: Ctx) -> pd.Series:
     officers = df[args["column"]]
-    counts = officers.map(officers.value_counts())
-    return ~(officers.notna() & (counts > 1)).fillna(False)
+    return ~(officers.notna() & (liaison_counts(officers) > 1)).fillna(False)
+
+
+def liaison_counts(officers: pd.Series) -> pd.Series:
+    """For each row, how many rows name the same 联络人."""
+    return officers.map(officers.value_counts())
 
 
 def stock_after(df: pd.DataFrame) -> pd.Series:

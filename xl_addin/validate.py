@@ -22,10 +22,10 @@ from .checks import (
     CURRENT,
     ROW_RULES,
     Ctx,
-    column_values,
     derived_matches,
     division_problem,
     expected_value,
+    liaison_counts,
     python_value,
     shown,
     stock_after,
@@ -77,9 +77,6 @@ def _typed_series(values: list[Any], column: ColumnSpec) -> pd.Series:
     if kind == "yesno":
         return pd.Series(pd.array(values, dtype="boolean"))
     return pd.Series(values, dtype=object)
-
-
-ROW_BY_ROW = 2000  # below this many failures, failing rows are read one by one
 
 
 class _SheetRun:
@@ -139,7 +136,6 @@ class _SheetRun:
 
     def _failures(self, cases: pd.DataFrame, tags: dict[str, Tag], df: pd.DataFrame) -> None:
         seen: set[tuple[str, int]] = set()
-        columns: dict[str, list[Any]] | None = None
         extra: dict[str, pd.Series] = {}
         for check, column, index in zip(cases["check"], cases["column"], cases["index"],
                                         strict=True):
@@ -154,10 +150,7 @@ class _SheetRun:
             seen.add((key, i))
             if i in self.unusable.get(tag.column, ()):
                 continue  # the coercion already reported this cell
-            if columns is None and len(cases) > ROW_BY_ROW:
-                columns = {c: column_values(df[c]) for c in df.columns}
-            row = ({c: values[i] for c, values in columns.items()} if columns is not None
-                   else {c: python_value(df[c].iat[i]) for c in df.columns})
+            row = {c: self.ctx.values[c][i] for c in df.columns}  # the coerced values
             self._report(tag, i, row, df, extra)
 
     def _report(self, tag: Tag, i: int, row: dict[str, Any], df: pd.DataFrame,
@@ -189,8 +182,7 @@ class _SheetRun:
         else:
             if tag.rule == "shared_liaison":
                 if "count" not in extra:
-                    officers = df[column]
-                    extra["count"] = officers.map(officers.value_counts())
+                    extra["count"] = liaison_counts(df[column])
                 row = {**row, "_count": int(extra["count"].iloc[i])}
             if tag.rule == "running_stock":
                 if "stock" not in extra:
