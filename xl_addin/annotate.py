@@ -25,7 +25,7 @@ from .core.policy import Policy
 from .findings import Finding
 from .guard import ReadError
 from .limits import DEFAULT_LIMITS, Limits
-from .marks import NOTE_AUTHOR, link_target, plan_marks, results_rows
+from .marks import NOTE_AUTHOR, RESULTS_WIDTHS, link_target, plan_marks, results_rows
 from .messages import Lang, MessageError, text
 from .outputs import atomic_path, put_text
 from .validate import WorkbookResult, validate_path
@@ -248,7 +248,7 @@ def _apply_marks(book: Any, findings: list[Finding], lang: Lang) -> None:
             link.hyperlink = Hyperlink(ref=link.coordinate,
                                        location=link_target(finding.sheet, finding.cell))
             link.font = Font(color="0563C1", underline="single")
-    for letter, width in zip("ABCDEFG", (6, 16, 10, 8, 18, 70, 24), strict=True):
+    for letter, width in zip("ABCDEFG", RESULTS_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
 

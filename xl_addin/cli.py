@@ -231,8 +231,7 @@ def annotate(source: str, out: str, as_of: dt.date | None, keep_macros: bool, la
     except AnnotateError as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
-    checked = Checked(result.path, result.display, result.findings)
-    click.echo(text("annotate_written", lang, file=out, verdict=verdict(checked, lang)))
+    click.echo(text("annotate_written", lang, file=out, verdict=verdict(result, lang)))
     sys.exit(1 if result.errors else 0)
 
 

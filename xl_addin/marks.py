@@ -45,6 +45,9 @@ def plan_marks(findings: list[Finding], lang: Lang = "zh") -> list[Mark]:
     return marks
 
 
+RESULTS_WIDTHS = (6, 16, 10, 8, 18, 70, 24)  # columns A:G of the 校验结果 sheet
+
+
 def results_rows(findings: list[Finding], lang: Lang = "zh") -> list[list[object]]:
     """The rows of the 校验结果 sheet (header first)."""
     rows: list[list[object]] = [text("results_header", lang).split("|")]

@@ -7,6 +7,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -18,10 +19,14 @@ from .batch import Batch, Checked
 from .findings import Finding, Severity
 from .messages import Lang, text
 
+if TYPE_CHECKING:
+    from .validate import WorkbookResult
+
 FORMATS = ("table", "json", "junit", "sarif", "github")
 
 
-def verdict(result: Checked, lang: Lang = "zh") -> str:
+def verdict(result: Checked | WorkbookResult, lang: Lang = "zh") -> str:
+    """通过, N 个错误，M 个警告, or 无法读取: one workbook's verdict."""
     if result.unreadable:
         return text("verdict_unreadable", lang)
     if not result.errors and not result.warnings:

@@ -35,7 +35,7 @@ from .core.normalize import parse_date
 from .core.policy import load_policy
 from .findings import Finding
 from .markers import ERROR_CODES, CellError
-from .marks import Mark, plan_marks, results_rows
+from .marks import RESULTS_WIDTHS, Mark, link_target, plan_marks, results_rows
 from .messages import Lang, MessageError, text
 from .reader import Grid, ReadError, read_grids
 from .validate import WorkbookResult, validate_data
@@ -205,7 +205,7 @@ def _remove_sheets(book: Any, lang: Lang) -> None:
 
 
 def _link_formula(sheet: str, cell: str) -> str:
-    target = "#'" + sheet.replace("'", "''") + "'!" + cell
+    target = "#" + link_target(sheet, cell)
     return '=HYPERLINK("' + target.replace('"', '""') + '","' + cell + '")'
 
 
@@ -226,7 +226,7 @@ def _write_results(book: Any, findings: list[Finding], lang: Lang) -> None:
     values = _results_values(findings, lang)
     sheet["A1"].value = values
     sheet["A1:G1"].font.bold = True
-    for letter, width in zip("ABCDEFG", (6, 16, 10, 8, 18, 70, 24), strict=True):
+    for letter, width in zip("ABCDEFG", RESULTS_WIDTHS, strict=True):
         sheet[f"{letter}:{letter}"].column_width = width
 
 
@@ -299,10 +299,9 @@ def _screen_frozen(book: Any) -> Iterator[None]:
 
 def verdict_text(result: WorkbookResult, lang: Lang = "zh") -> str:
     """通过, or N 个错误，M 个警告 (the verdict of ``xl-addin check`` and ``annotate``)."""
-    from .batch import Checked
     from .report import verdict
 
-    return verdict(Checked(result.path, result.display, result.findings), lang)
+    return verdict(result, lang)
 
 
 # --- talking to the clerk (desktop Excel; a no-op or a default elsewhere) -------------------

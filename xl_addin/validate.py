@@ -55,6 +55,10 @@ class WorkbookResult(Tally):
     error: ReadError | None = None  # set when the file could not be read at all
     addresses: dict[str, SheetData] = field(default_factory=dict)
 
+    @property
+    def unreadable(self) -> bool:
+        return self.error is not None
+
 
 def _is_private(column: ColumnSpec) -> bool:
     return column.personal or bool({"mobile", "phone"} & set(column.checks))
