@@ -127,13 +127,17 @@ def _safe_check(args: tuple[str, str, dt.date | None, str | None, str | None, Li
         return _failed(path, display, "file_crashed",
                        {"file": display, "limit": size_text(args[5].max_memory_bytes)})
     except Exception as exc:  # never let one file stop the batch
-        return _failed(path, display, "worker_failed",
-                       {"file": display, "detail": f"{type(exc).__name__}: {exc}"[:200]})
+        return _worker_failed(path, display, exc)
 
 
 def _failed(path: str, display: str, rule: str, params: dict[str, Any]) -> Checked:
     return Checked(path, display, [Finding(display, None, None, None, None, rule,
                                            Severity.ERROR, params)], unreadable=True)
+
+
+def _worker_failed(path: str, display: str, exc: Exception) -> Checked:
+    return _failed(path, display, "worker_failed",
+                   {"file": display, "detail": f"{type(exc).__name__}: {exc}"[:200]})
 
 
 def _init_worker(max_bytes: int) -> None:
@@ -236,16 +240,11 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
             i = futures[future]
             path, display = tasks[i][0], tasks[i][1]
             try:
-                checked = future.result()
-            except FutureTimeout:
-                checked = _failed(path, display, "file_timeout",
-                                  {"file": display, "seconds": int(limits.timeout_seconds)})
-            except ProcessExpired:
-                checked = _failed(path, display, "file_crashed",
-                                  {"file": display, "limit": size_text(limits.max_memory_bytes)})
+                checked = _outcome(future, display, limits)
+            except ReadError as exc:  # timed out, or the worker died
+                checked = _failed(path, display, exc.rule, exc.params)
             except Exception as exc:
-                checked = _failed(path, display, "worker_failed",
-                                  {"file": display, "detail": f"{type(exc).__name__}: {exc}"[:200]})
+                checked = _worker_failed(path, display, exc)
             results[i] = checked
             if progress:
                 progress(checked)
@@ -259,12 +258,18 @@ def run_guarded(func: Callable[..., Any], args: tuple[Any, ...], display: str,
     ``limits``; a crash or a time-out becomes a ``ReadError`` naming ``display``."""
     with ProcessPool(max_workers=1, initializer=_init_worker,
                      initargs=(limits.max_memory_bytes,)) as pool:
-        future = pool.schedule(func, args=args, timeout=limits.timeout_seconds)
-        try:
-            return future.result()
-        except FutureTimeout as exc:
-            raise ReadError("file_timeout", file=display,
-                            seconds=int(limits.timeout_seconds)) from exc
-        except ProcessExpired as exc:
-            raise ReadError("file_crashed", file=display,
-                            limit=size_text(limits.max_memory_bytes)) from exc
+        return _outcome(pool.schedule(func, args=args, timeout=limits.timeout_seconds),
+                        display, limits)
+
+
+def _outcome(future: Any, display: str, limits: Limits) -> Any:
+    """What a worker returned; a time-out or a worker that died (its memory limit, most
+    likely) becomes a ``ReadError`` naming ``display``."""
+    try:
+        return future.result()
+    except FutureTimeout as exc:
+        raise ReadError("file_timeout", file=display,
+                        seconds=int(limits.timeout_seconds)) from exc
+    except ProcessExpired as exc:
+        raise ReadError("file_crashed", file=display,
+                        limit=size_text(limits.max_memory_bytes)) from exc
