@@ -40,6 +40,15 @@ class Count:
     formula: str  # with {sheet.header} column references and {month}
     money: bool = False
 
+    @property
+    def number_format(self) -> str:
+        """Excel's format for the count's cells."""
+        return "#,##0.00" if self.money else "0"
+
+    def title(self, month: str) -> str:
+        """The label, with the month of the projects counted (``month_label``)."""
+        return self.label.format(month_label=month_label(month))
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -49,6 +58,11 @@ class Rate:
     denominator: str
     decimals: int
     strip_zeros: bool = False
+
+    @property
+    def number_format(self) -> str:
+        """Excel's format for the rate's cells: a percentage with ``decimals`` places."""
+        return "0." + "0" * self.decimals + "%"
 
 
 def _rows(sheet: str) -> Callable[[Tables, Context], int]:

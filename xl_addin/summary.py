@@ -12,7 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 
 from .batch import Batch, Checked
 from .indicators import (
@@ -27,8 +27,7 @@ from .indicators import (
 from .messages import Lang, text
 from .outputs import put_text, write_atomic
 from .report import verdict
-
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+from .template import HEADER_FILL
 
 
 @dataclass
@@ -92,7 +91,7 @@ def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh") -> W
     book = Workbook()
     ws = book.active
     ws.title = text("summary_sheet", lang)
-    labels = [c.label.format(month_label=month_label(summary.month)) for c in COUNTS]
+    labels = [c.title(summary.month) for c in COUNTS]
     header = [text("township", lang), "区划代码", "统计日期", *labels, *(r.label for r in RATES)]
     ws.append(header)
     for cell in ws[1]:
@@ -142,11 +141,11 @@ def _fill_numbers(ws: Any, row: int, counts: dict[str, Any],
     for j, count in enumerate(COUNTS, start=4):
         value = counts.get(count.key) or 0
         cell = ws.cell(row, j, _plain(value))
-        cell.number_format = "#,##0.00" if count.money else "0"
+        cell.number_format = count.number_format
     for j, rate in enumerate(RATES, start=4 + len(COUNTS)):
         value = rates.get(rate.key)
         cell = ws.cell(row, j, float(value) if value is not None else None)
-        cell.number_format = "0." + "0" * rate.decimals + "%"
+        cell.number_format = rate.number_format
 
 
 def write_summary(summary: CountySummary, batch: Batch, out: str | os.PathLike[str],

@@ -14,7 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .core.enterprise import township_code
 from .core.policy import Policy, load_policy
-from .indicators import COUNTS, RATES, excel_formula, month_label, previous_month
+from .indicators import COUNTS, RATES, excel_formula, previous_month
 from .outputs import write_atomic
 from .reader import column_letter
 from .schema import SheetSpec, WorkbookSpec, load_workbook_spec
@@ -80,17 +80,16 @@ def _summary(ws: Any, spec: WorkbookSpec, month: str) -> None:
     rows: dict[str, int] = {}
     r = 2
     for count in COUNTS:
-        ws.cell(r, 1, count.label.format(month_label=month_label(month)))
+        ws.cell(r, 1, count.title(month))
         ws.cell(r, 2, excel_formula(count, spec, month, cells)).number_format = (
-            "#,##0.00" if count.money else "0")
+            count.number_format)
         ws.cell(r, 3, count.unit)
         rows[count.key] = r
         r += 1
     for rate in RATES:
         num, den = rows[rate.numerator], rows[rate.denominator]
         ws.cell(r, 1, rate.label)
-        ws.cell(r, 2, f'=IF(B{den}=0,"",B{num}/B{den})').number_format = (
-            "0." + "0" * rate.decimals + "%")
+        ws.cell(r, 2, f'=IF(B{den}=0,"",B{num}/B{den})').number_format = rate.number_format
         rows[rate.key] = r
         r += 1
     ws.freeze_panes = "A2"
