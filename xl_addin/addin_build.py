@@ -842,11 +842,7 @@ def package(ribbon_xml: bytes, vba_project: bytes, config: list[tuple[str, Any]]
     types = _replace_once(types, "</Types>", f'<Override PartName="/xl/vbaProject.bin" '
                           f'ContentType="{VBA_CT}" /></Types>', "[Content_Types].xml")
     parts["[Content_Types].xml"] = types.encode("utf-8")
-    rels = parts["_rels/.rels"].decode("utf-8")
-    rels = _replace_once(rels, "</Relationships>", f'<Relationship Type="{UI_REL}" '
-                         f'Target="{CUSTOMUI_PART}" Id="rIdCustomUI14" /></Relationships>',
-                         "_rels/.rels")
-    parts["_rels/.rels"] = rels.encode("utf-8")
+    _add_ribbon(parts, ribbon_xml)
     book_rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
     book_rels = _replace_once(book_rels, "</Relationships>", f'<Relationship Type="{VBA_REL}" '
                               'Target="vbaProject.bin" Id="rIdVbaProject" /></Relationships>',
@@ -858,7 +854,6 @@ def package(ribbon_xml: bytes, vba_project: bytes, config: list[tuple[str, Any]]
     parts["xl/workbook.xml"] = workbook.encode("utf-8")
     parts["docProps/core.xml"] = _core_xml()
     parts["xl/vbaProject.bin"] = vba_project
-    parts[CUSTOMUI_PART] = ribbon_xml
     out = io.BytesIO()
     order = ["[Content_Types].xml", *sorted(n for n in parts if n != "[Content_Types].xml")]
     with zipfile.ZipFile(out, "w") as archive:
@@ -867,6 +862,16 @@ def package(ribbon_xml: bytes, vba_project: bytes, config: list[tuple[str, Any]]
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, parts[name])
     return out.getvalue()
+
+
+def _add_ribbon(parts: dict[str, bytes], ribbon_xml: bytes) -> None:
+    """Add the customUI part and the package relationship that points at it."""
+    rels = parts["_rels/.rels"].decode("utf-8")
+    rels = _replace_once(rels, "</Relationships>", f'<Relationship Type="{UI_REL}" '
+                         f'Target="{CUSTOMUI_PART}" Id="rIdCustomUI14" /></Relationships>',
+                         "_rels/.rels")
+    parts["_rels/.rels"] = rels.encode("utf-8")
+    parts[CUSTOMUI_PART] = ribbon_xml
 
 
 def _rel_targets(xml: bytes, rel_type: str) -> list[str]:
@@ -1021,11 +1026,7 @@ def build_with_excel(out: str | os.PathLike[str], *, source: Path | None = None,
         excel.Quit()
     with zipfile.ZipFile(saved) as archive:
         parts = {n: archive.read(n) for n in archive.namelist()}
-    rels = parts["_rels/.rels"].decode("utf-8")
-    parts["_rels/.rels"] = rels.replace("</Relationships>", f'<Relationship Type="{UI_REL}" '
-                                        f'Target="{CUSTOMUI_PART}" Id="rIdCustomUI14"/>'
-                                        "</Relationships>").encode("utf-8")
-    parts[CUSTOMUI_PART] = sources.ribbon_xml
+    _add_ribbon(parts, sources.ribbon_xml)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
