@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from xl_addin.core.codes import USCC_CHARSET, id_check_char, org_check_char, uscc_check_char
 from xl_addin.core.policy import load_policy
 from xl_addin.core.status import hazard_status
-from xl_addin.schema import load_workbook_spec
+from xl_addin.model.spec import load_workbook_spec
 
 
 def credit_code(rng: random.Random) -> str:

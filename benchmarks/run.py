@@ -182,7 +182,7 @@ def county(rows: int, xl_addin: str) -> None:
     runs = measure({
         "check": [xl_addin, "check", str(path), "--format", "json"],
         "startup": [xl_addin, "--version"],
-        "program": [sys.executable, "-c", "import xl_addin.workbook_check"],
+        "program": [sys.executable, "-c", "import xl_addin.validation.worker"],
         "calamine": [sys.executable, "-c", CALAMINE, str(path)],
         "frictionless": [sys.executable, "-c", FRICTIONLESS, str(path), str(schema), SHEET],
     }, accept=(0, 1))
@@ -198,7 +198,7 @@ def county(rows: int, xl_addin: str) -> None:
 
     from python_calamine import CalamineWorkbook
 
-    from xl_addin.batch import check_one
+    from xl_addin.validation.batch import check_one
 
     def read_all() -> int:
         book = CalamineWorkbook.from_path(str(path))
@@ -272,7 +272,7 @@ def cell_inputs(rows: int) -> dict[str, tuple[Any, ...]]:
 
 
 def cell_functions(rows: int) -> None:
-    from xl_addin import udfs
+    from xl_addin.functions import udfs
 
     print(f"\n3. Cell functions: one call over a {rows:,}-row column (list of rows), "
           f"in-process")

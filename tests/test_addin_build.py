@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oletools.olevba import decompress_stream
 
-from xl_addin import addin_build as build
+from xl_addin.addin_build import build
 from xl_addin.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,7 +194,7 @@ def test_project_stream_is_unprotected_and_lists_the_modules(built: tuple[Path, 
 
 
 def test_cell_function_wrappers_are_in_the_add_in(sources: build.Sources) -> None:
-    from xl_addin import udfs
+    from xl_addin.functions import udfs
 
     code = sources.modules["xlwings_udfs"]
     functions = re.findall(r"^Function (FG_\w+)\(", code, re.M)
@@ -206,7 +206,7 @@ def test_without_the_udf_module_the_hook_says_so(tmp_path: Path) -> None:
     sources = build.load_sources(udfs=lambda: None)
     assert "xlwings_udfs" not in sources.modules and not sources.udfs_included
     assert "FgfcRegister" not in sources.modules  # no functions, no help to register
-    assert "hook: xl_addin.addin_build.udf_wrappers" in sources.notes[0]
+    assert "hook: xl_addin.addin_build.build.udf_wrappers" in sources.notes[0]
     data = build.package(sources.ribbon_xml, build.build_vba_project(sources.modules),
                          sources.config)
     assert build.check_addin(data, sources.modules) == []

@@ -1,5 +1,5 @@
 """The add-in registers the FG_ functions' Function Wizard help itself, on load: the module
-FgfcRegister generated from xl_addin.function_docs (``addin_build.register_module``).
+FgfcRegister generated from xl_addin.functions.docs (``addin_build.register_module``).
 
 The generated VBA is read here by a parser of the test's own, not by the generator's
 code: it follows the calls from ``Auto_Open`` (what Excel runs when it loads the add-in)
@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xl_addin import addin_build as build
-from xl_addin import udfs
-from xl_addin.function_docs import CATEGORY, DOCS, FunctionDoc
+from xl_addin.addin_build import build
+from xl_addin.functions import udfs
+from xl_addin.functions.docs import CATEGORY, DOCS, FunctionDoc
 
 MODULE = "FgfcRegister"
 ENTRY = "FgfcRegisterFunctions"

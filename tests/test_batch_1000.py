@@ -28,13 +28,13 @@ DAY0, SERIAL0 = dt.date(2020, 3, 11), 43901  # the demo's 统计日期 and its E
 MEMORY_BOUND_MIB = 100
 SCRIPT = r"""
 import json, resource, sys, time
-from xl_addin.batch import check_paths
+from xl_addin.validation.batch import check_paths
 
 def rss():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
-import xl_addin.validate, xl_addin.summary  # what the parent imports anyway
+import xl_addin.validation.workbook, xl_addin.outputs.summary  # what the parent imports anyway
 before_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 before = rss()
 samples = []

@@ -16,7 +16,7 @@ from openpyxl.chart import BarChart, Reference
 from wbtools import ENTERPRISES, enterprise, new_book, write_rows
 
 from xl_addin.cli import main
-from xl_addin.template import build_template
+from xl_addin.outputs.template import build_template
 
 PLANTED = Path(__file__).parent / "data" / "planted" / "planted_泷泊镇_2020-03-11.xlsx"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -205,8 +205,8 @@ def test_the_command_process_stays_light():
 def test_a_check_pauses_the_garbage_collector_and_restores_it(monkeypatch):
     import gc
 
-    from xl_addin import workbook_check
-    from xl_addin.batch import check_one
+    from xl_addin.validation import worker as workbook_check
+    from xl_addin.validation.batch import check_one
 
     during: list[bool] = []
     validate = workbook_check.validate_path

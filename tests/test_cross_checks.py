@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from xl_addin.batch import check_paths
+from xl_addin.validation.batch import check_paths
 
 DEMO = Path(__file__).resolve().parents[1] / "workbooks" / "demo"
 

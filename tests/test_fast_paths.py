@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xl_addin.coerce import coerce_column
-from xl_addin.indicators import _total
+from xl_addin.outputs.indicators import _total
+from xl_addin.reading.coercion import coerce_column
 
 
 def test_count_totals_are_exact_beyond_64_bits():

@@ -16,8 +16,8 @@ import hostile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xl_addin.guard import OLE2_MAGIC, ReadError
-from xl_addin.validate import WorkbookResult, validate_path
+from xl_addin.reading.guard import OLE2_MAGIC, ReadError
+from xl_addin.validation.workbook import WorkbookResult, validate_path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 DEMOS = [*sorted(hostile.DEMO_DIR.glob("*.xlsx"))[:3], hostile.PLANTED]

@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from xl_addin.batch import check_paths
 from xl_addin.cli import main
-from xl_addin.summary import county_summary
+from xl_addin.outputs.summary import county_summary
+from xl_addin.validation.batch import check_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "workbooks" / "demo"

@@ -19,13 +19,13 @@ import hostile
 import pytest
 from click.testing import CliRunner
 
-from xl_addin import batch as batch_module
-from xl_addin import guard, reader
-from xl_addin import workbook_check as workbook_check_module
-from xl_addin.batch import check_paths
 from xl_addin.cli import main
-from xl_addin.limits import MIB, Limits
-from xl_addin.validate import validate_path
+from xl_addin.reading import guard, reader
+from xl_addin.reading.limits import MIB, Limits
+from xl_addin.validation import batch as batch_module
+from xl_addin.validation import worker as workbook_check_module
+from xl_addin.validation.batch import check_paths
+from xl_addin.validation.workbook import validate_path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NOISE = ("Traceback", "panicked", "stack backtrace", "memory allocation of", "RUST_BACKTRACE")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import python_calamine
 
-from xl_addin.batch import check_one
-from xl_addin.indicators import COUNTS
+from xl_addin.outputs.indicators import COUNTS
+from xl_addin.validation.batch import check_one
 
 DEMO = Path(__file__).resolve().parents[1] / "workbooks" / "demo"
 

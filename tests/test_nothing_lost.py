@@ -42,14 +42,14 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from xl_addin.annotate import AnnotateError, annotate
-from xl_addin.batch import check_paths
 from xl_addin.cli import main
-from xl_addin.findings import Finding
-from xl_addin.limits import Limits
-from xl_addin.marks import ERROR_FILL, WARNING_FILL
-from xl_addin.outputs import write_atomic, write_text_atomic
-from xl_addin.summary import county_summary, write_summary
+from xl_addin.model.findings import Finding
+from xl_addin.outputs.annotate import AnnotateError, annotate
+from xl_addin.outputs.atomic import write_atomic, write_text_atomic
+from xl_addin.outputs.marks import ERROR_FILL, WARNING_FILL
+from xl_addin.outputs.summary import county_summary, write_summary
+from xl_addin.reading.limits import Limits
+from xl_addin.validation.batch import check_paths
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 XL_ADDIN = "import sys; from xl_addin.cli import main; sys.argv[0] = 'xl-addin'; main()"

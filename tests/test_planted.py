@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from xl_addin.cli import main
-from xl_addin.validate import validate_path
+from xl_addin.validation.workbook import validate_path
 
 DATA = Path(__file__).parent / "data" / "planted"
 CLEAN = DATA / "clean_泷泊镇_2020-03-11.xlsx"

@@ -10,7 +10,7 @@ import pytest
 from xl_addin.core.errors import CalcError
 from xl_addin.core.policy import PARAMETERS, PolicyError, load_policy
 from xl_addin.core.subsidies import stabilization_refund
-from xl_addin.udfs import FG_POLICY, FG_STABILIZATION_REFUND
+from xl_addin.functions.udfs import FG_POLICY, FG_STABILIZATION_REFUND
 
 D = dt.date
 

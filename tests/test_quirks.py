@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from wbtools import ENTERPRISES, at, cells, check, enterprise, new_book, uscc, write_rows
 
-from xl_addin.findings import Severity
+from xl_addin.model.findings import Severity
 
 E = ENTERPRISES
 LATE = dt.date(2020, 3, 15)   # after 统计日期 2020-03-11

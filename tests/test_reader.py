@@ -23,10 +23,10 @@ from wbtools import (
     write_rows,
 )
 
-from xl_addin.findings import Severity
-from xl_addin.reader import ReadError, read_workbook, table_from_grid
-from xl_addin.schema import load_workbook_spec
-from xl_addin.validate import validate_path
+from xl_addin.model.findings import Severity
+from xl_addin.model.spec import load_workbook_spec
+from xl_addin.reading.reader import ReadError, read_workbook, table_from_grid
+from xl_addin.validation.workbook import validate_path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 BAD_USCC = uscc(2)[:-1] + ("0" if uscc(2)[-1] != "0" else "1")  # 18th character altered

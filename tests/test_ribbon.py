@@ -19,15 +19,15 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from xl_addin import ribbon
-from xl_addin.batch import check_one, check_paths
 from xl_addin.core.codes import org_check_char, uscc_check_char
-from xl_addin.findings import Severity
-from xl_addin.markers import CellError
-from xl_addin.marks import ERROR_FILL, WARNING_FILL, plan_marks, results_rows
-from xl_addin.messages import text
-from xl_addin.report import verdict
-from xl_addin.summary import county_summary
-from xl_addin.template import build_template
+from xl_addin.core.messages import text
+from xl_addin.model.findings import Severity
+from xl_addin.outputs.marks import ERROR_FILL, WARNING_FILL, plan_marks, results_rows
+from xl_addin.outputs.report import verdict
+from xl_addin.outputs.summary import county_summary
+from xl_addin.outputs.template import build_template
+from xl_addin.reading.cell_markers import CellError
+from xl_addin.validation.batch import check_one, check_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANTED = ROOT / "tests" / "data" / "planted" / "planted_泷泊镇_2020-03-11.xlsx"
@@ -388,7 +388,7 @@ def test_summary_of_a_folder(tmp_path: Path) -> None:
 
 
 def test_help_lists_every_cell_function() -> None:
-    from xl_addin import udfs
+    from xl_addin.functions import udfs
 
     book = P.book(openpyxl.Workbook())
     message = ribbon.on_button(book, "fgHelp")
@@ -402,7 +402,7 @@ def test_help_lists_every_cell_function() -> None:
 
 
 def test_every_ribbon_button_has_a_function() -> None:
-    from xl_addin.addin_build import BUTTONS
+    from xl_addin.addin_build.build import BUTTONS
 
     assert set(BUTTONS) == set(ribbon.BUTTONS)
 

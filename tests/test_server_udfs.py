@@ -1,7 +1,7 @@
 """Excel on the web / Office.js: the FG_ functions as xlwings Server custom functions,
 called through xlwings' own ``custom_functions_call`` with payloads shaped as Excel
 sends them, and described by ``custom_functions_meta``. Each must agree with
-``xl_addin.udfs`` and with what the validator computes for the same inputs."""
+``xl_addin.functions.udfs`` and with what the validator computes for the same inputs."""
 
 from __future__ import annotations
 
@@ -19,11 +19,13 @@ from typing import Any
 
 import pytest
 
-from xl_addin import checks, udfs, xlwings_udfs
+from xl_addin import xlwings_udfs
 from xl_addin.core import status
 from xl_addin.core.policy import load_policy
-from xl_addin.function_docs import DOCS, vba_arg_name
-from xl_addin.schema import load_workbook_spec
+from xl_addin.functions import udfs
+from xl_addin.functions.docs import DOCS, vba_arg_name
+from xl_addin.model.spec import load_workbook_spec
+from xl_addin.rules import checks
 
 EPOCH = dt.date(1899, 12, 30)
 

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from xl_addin.template import build_template
+from xl_addin.outputs.template import build_template
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "workbook.md"
 CJK = re.compile(r"[\u4e00-\u9fff]")

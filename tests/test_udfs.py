@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from xl_addin import udfs
-from xl_addin.udfs import (
+from xl_addin.functions import udfs
+from xl_addin.functions.udfs import (
     FG_HAZARD_STATUS,
     FG_INTEREST_SAVING,
     FG_ISSUE_STATUS,

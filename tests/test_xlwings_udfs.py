@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
-from xl_addin import function_docs, udfs, xlwings_udfs
-from xl_addin.function_docs import DOCS
+from xl_addin import xlwings_udfs
+from xl_addin.functions import docs as function_docs
+from xl_addin.functions import udfs
+from xl_addin.functions.docs import DOCS
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "fg_udfs.bas"
 SPEC_FUNCTIONS = {  # functions.md, "Cell functions"
@@ -261,7 +263,7 @@ def test_today_note_exactly_where_a_result_depends_on_today() -> None:
 
 
 class _Clock:
-    """Stands in for ``datetime`` inside xl_addin.udfs, with a chosen today."""
+    """Stands in for ``datetime`` inside xl_addin.functions.udfs, with a chosen today."""
 
     def __init__(self, today: dt.date) -> None:
         class Date(dt.date):
@@ -304,7 +306,7 @@ def test_formula_rendering() -> None:
 def test_clerk_reference_is_current() -> None:
     text = (Path(__file__).parents[1] / "docs" / "zh" / "cell-functions.md").read_text("utf-8")
     assert function_docs.replace_block(text, function_docs.reference_markdown()) == text, (
-        "regenerate with: python -m xl_addin.function_docs docs/zh/cell-functions.md")
+        "regenerate with: python -m xl_addin.functions.docs docs/zh/cell-functions.md")
     for doc in DOCS.values():
         assert doc.formula() in text and doc.description in text
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from xl_addin.findings import Finding
-from xl_addin.template import build_template
-from xl_addin.validate import WorkbookResult, validate_path
+from xl_addin.model.findings import Finding
+from xl_addin.outputs.template import build_template
+from xl_addin.validation.workbook import WorkbookResult, validate_path
 
 TOWN = "泷泊镇"
 AS_OF = dt.date(2020, 3, 11)

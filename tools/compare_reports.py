@@ -42,8 +42,9 @@ def _scrub(value: object) -> object:
 def run(source: Path, args: list[str]) -> tuple[int, object]:
     """Run the xl-addin CLI of the tree at ``source``; (exit code, parsed JSON or text)."""
     env = {**os.environ, "PYTHONPATH": str(source), "COLUMNS": "200"}
-    proc = subprocess.run([sys.executable, "-c", "from xl_addin.cli import main; main()", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, encoding="utf-8")
+    command = [sys.executable, "-c", "from xl_addin.cli import main; main()", *args]
+    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          encoding="utf-8")
     try:
         return proc.returncode, _scrub(json.loads(proc.stdout))
     except json.JSONDecodeError:

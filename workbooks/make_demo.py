@@ -2,7 +2,7 @@
 
     python workbooks/make_demo.py [--out DIR]
 
-Each workbook starts from ``xl_addin.template.build_template`` (sheets, headers,
+Each workbook starts from ``xl_addin.outputs.template.build_template`` (sheets, headers,
 cover), gets plausible but fictional rows written under the headers (columns are
 looked up by header name in row 1), and is saved as ``<乡镇名>_2020-03-11.xlsx``.
 
@@ -44,8 +44,8 @@ from xl_addin.core.subsidies import (  # noqa: E402
     si_exemption,
     stabilization_refund,
 )
-from xl_addin.schema import load_workbook_spec  # noqa: E402
-from xl_addin.template import build_template, default_file_name  # noqa: E402
+from xl_addin.model.spec import load_workbook_spec  # noqa: E402
+from xl_addin.outputs.template import build_template, default_file_name  # noqa: E402
 
 AS_OF = dt.date(2020, 3, 11)
 SEED = 20200311

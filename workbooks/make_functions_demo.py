@@ -5,8 +5,8 @@
 One sheet, 函数示例, with a row per function: its name, the Chinese description,
 the arguments, the example formula as text, the example's inputs in cells, the
 formula itself (``=FG_…(E4,F4,…)`` over those cells) and the expected result
-beside it, computed here by calling ``xl_addin.udfs`` (and checked against the
-result documented in ``xl_addin.function_docs``). A last column compares the two
+beside it, computed here by calling ``xl_addin.functions.udfs`` (and checked against the
+result documented in ``xl_addin.functions.docs``). A last column compares the two
 in Excel. The formula cells calculate only in Windows Excel with the xlwings
 add-in; the sheet ``xlwings.conf`` sets the add-in's ``UDF Modules`` for this
 workbook.
@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
-from xl_addin import udfs  # noqa: E402
-from xl_addin.function_docs import DOCS, FunctionDoc  # noqa: E402
+from xl_addin.functions import udfs  # noqa: E402
+from xl_addin.functions.docs import DOCS, FunctionDoc  # noqa: E402
 from xl_addin.xlwings_udfs import MODULE  # noqa: E402
 
 OUT = HERE / "functions-demo.xlsx"
@@ -46,7 +46,7 @@ NOTE = ("说明：“公式”列只有在 Windows 版 Excel 中安装 xlwings �
         f"{MODULE}（本工作簿的 xlwings.conf 工作表已设置）、另存为 .xlsm、"
         "在 VBA 编辑器中引用 xlwings 并点击 Import Functions 后才能计算；"
         "在 macOS、WPS 或未导入函数时显示 #NAME?。“预期结果”由 "
-        "workbooks/make_functions_demo.py 调用 xl_addin.udfs 计算，“核对”列比较两者。")
+        "workbooks/make_functions_demo.py 调用 xl_addin.functions.udfs 计算，“核对”列比较两者。")
 
 
 def _cells(value: Any) -> list[Any]:

@@ -5,4 +5,14 @@ core; the schemas, reader, cell functions, ribbon callbacks and the CLI are thin
 layers over it.
 """
 
+from pathlib import Path
+
 __version__ = "0.1.0"
+
+
+def bundled(name: str) -> Path:
+    """A data folder shipped with the package: ``<name>/`` at the repository root in a
+    checkout, ``xl_addin/_<name>`` in a wheel (pyproject's force-include)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / f"_{name}"
+    return packaged if packaged.is_dir() else here.parent / name

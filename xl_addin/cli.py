@@ -12,13 +12,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from .batch import Batch, Checked, check_paths
 from .core.errors import CalcError
+from .core.messages import Lang, text
 from .core.normalize import parse_date
-from .limits import DEFAULT_LIMITS, MIB, Limits
-from .messages import Lang, text
-from .outputs import write_text_atomic
-from .report import FORMATS, RENDERERS, render_table
+from .outputs.atomic import write_text_atomic
+from .outputs.report import FORMATS, RENDERERS, render_table
+from .reading.limits import DEFAULT_LIMITS, MIB, Limits
+from .validation.batch import Batch, Checked, check_paths
 
 if TYPE_CHECKING:
     from .core.policy import Policy
@@ -93,7 +93,7 @@ def run_check(paths: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
         return check_paths(paths, as_of, jobs, policy_path, limits=limits)
     with Progress(TextColumn(text("cli_checking", lang)), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.description}"), console=console, transient=True) as bar:
-        from .batch import collect
+        from .validation.batch import collect
         task = bar.add_task("", total=len(collect(paths)))
 
         def step(checked: Checked) -> None:
@@ -158,7 +158,7 @@ def _write_or_exit(target: str, write: Any, lang: Lang) -> None:
 def template(township: str, as_of: dt.date, out: str | None, lang: Lang,
              policy_path: str | None) -> None:
     """生成空白标准报表。Write the blank standard workbook of a township and date."""
-    from .template import default_file_name, write_template
+    from .outputs.template import default_file_name, write_template
 
     policy = _policy_or_exit(policy_path, lang)
     target = out or default_file_name(township, as_of)
@@ -188,7 +188,7 @@ def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None
     """县级汇总：把各乡镇工作簿汇总成县级汇总表和通报语句。"""
     import json
 
-    from .summary import county_summary, write_summary
+    from .outputs.summary import county_summary, write_summary
 
     _policy_or_exit(policy_path, lang)
     batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty(),
@@ -202,7 +202,7 @@ def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None
         click.echo(result.bulletin(lang))
     if out:
         click.echo(text("summary_written", lang, file=out, count=len(result.townships)), err=True)
-    from .report import totals
+    from .outputs.report import totals
     click.echo(text("batch_total", lang, **totals(batch)), err=True)
     sys.exit(batch.exit_code)
 
@@ -220,9 +220,9 @@ def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None
 def annotate(source: str, out: str, as_of: dt.date | None, keep_macros: bool, lang: Lang,
              policy_path: str | None, **limits: Any) -> None:
     """生成标注副本：错误单元格填色并加批注，另附“校验结果”表。源文件不会被修改。"""
-    from .annotate import AnnotateError
-    from .annotate import annotate as run
-    from .report import verdict
+    from .outputs.annotate import AnnotateError
+    from .outputs.annotate import annotate as run
+    from .outputs.report import verdict
 
     policy = _policy_or_exit(policy_path, lang)
     try:
@@ -249,8 +249,8 @@ def annotate(source: str, out: str, as_of: dt.date | None, keep_macros: bool, la
 def build_addin(out: str, interpreter: str | None, pythonpath: str | None,
                 conda_path: str | None, conda_env: str | None, require_udfs: bool) -> None:
     """生成 Excel 加载项（.xlam，功能区“复工复产”）。Build the add-in from addin/ and check it."""
-    from .addin_build import BuildError
-    from .addin_build import build_addin as run
+    from .addin_build.build import BuildError
+    from .addin_build.build import build_addin as run
 
     try:
         report = run(out, require_udfs=require_udfs, interpreter=interpreter,

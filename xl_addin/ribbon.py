@@ -30,15 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .core.errors import CalcError
+from .core.errors import CalcError, XlAddinError
+from .core.messages import Lang, text
 from .core.normalize import parse_date
 from .core.policy import load_policy
-from .findings import Finding
-from .markers import ERROR_CODES, CellError
-from .marks import RESULTS_WIDTHS, Mark, link_target, plan_marks, results_rows
-from .messages import Lang, MessageError, text
-from .reader import Grid, ReadError, read_grids
-from .validate import WorkbookResult, validate_data
+from .model.findings import Finding
+from .outputs.marks import RESULTS_WIDTHS, Mark, link_target, plan_marks, results_rows
+from .reading.cell_markers import ERROR_CODES, CellError
+from .reading.reader import Grid, ReadError, read_grids
+from .validation.workbook import WorkbookResult, validate_data
 
 # The ribbon's own texts (the rest come from the shared catalog).
 
@@ -52,7 +52,7 @@ _ERROR_TEXTS = frozenset(ERROR_CODES) | {"#DATA!", "#BLOCKED!", "#UNKNOWN!", "#F
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 
 
-class RibbonError(MessageError):
+class RibbonError(XlAddinError):
     """A situation the clerk can act on; ``message()`` says what, in their language."""
 
 
@@ -299,7 +299,7 @@ def _screen_frozen(book: Any) -> Iterator[None]:
 
 def verdict_text(result: WorkbookResult, lang: Lang = "zh") -> str:
     """通过, or N 个错误，M 个警告 (the verdict of ``xl-addin check`` and ``annotate``)."""
-    from .report import verdict
+    from .outputs.report import verdict
 
     return verdict(result, lang)
 
@@ -401,7 +401,7 @@ def on_clear(book: Any, lang: Lang = "zh") -> str:
 
 def _cover_defaults(book: Any) -> tuple[str | None, dt.date | None]:
     """填报单位 and 统计日期 from the open workbook's 封面, when it has one."""
-    from .schema import header_key, load_workbook_spec
+    from .model.spec import header_key, load_workbook_spec
 
     cover = next(s for s in load_workbook_spec().sheets if s.kind == "keyvalue")
     sheet = next((s for s in book.sheets if header_key(s.name) == header_key(cover.sheet)), None)
@@ -427,7 +427,7 @@ def on_new_report(book: Any, township: str | None = None, as_of: dt.date | None 
     """新建报表: write the blank standard workbook of a township and date (asked for on the
     desktop, defaulting to the open workbook's 封面 and today), never over an existing file,
     and open it."""
-    from .template import default_file_name, write_template
+    from .outputs.template import default_file_name, write_template
 
     known_township, _ = _cover_defaults(book) if township is None else (township, None)
     if township is None:
@@ -458,9 +458,9 @@ def on_summary(book: Any, folder: str | os.PathLike[str] | None = None,
                out: str | os.PathLike[str] | None = None, lang: Lang = "zh") -> str:
     """县级汇总: check every township workbook of a folder (picked on the desktop) and write
     the county summary beside the folder (the same library call as ``xl-addin summary``)."""
-    from .batch import check_paths
-    from .report import totals
-    from .summary import county_summary, write_summary
+    from .outputs.report import totals
+    from .outputs.summary import county_summary, write_summary
+    from .validation.batch import check_paths
 
     folder = folder or _pick_folder(book, text("ribbon_pick_folder", lang))
     if not folder:
@@ -481,7 +481,7 @@ def on_summary(book: Any, folder: str | os.PathLike[str] | None = None,
 
 def help_text(lang: Lang = "zh") -> str:
     """One line per FG_ cell function: its arguments and the first line of its description."""
-    from . import udfs
+    from .functions import udfs
 
     lines = [text("ribbon_help_head", lang)]
     for name, function in sorted(vars(udfs).items()):

@@ -6,16 +6,16 @@ writes one VBA wrapper per ``FG_`` function (``vba_wrappers()`` returns the same
 text) and sets the Chinese descriptions with ``Application.MacroOptions``. The add-in
 ``fgfc.xlam`` (``xl-addin build-addin``) carries ``vba_wrappers(addin=True)`` and makes
 the same ``MacroOptions`` calls itself when Excel loads it: its module ``FgfcRegister``
-is generated from ``xl_addin.function_docs`` by ``xl_addin.addin_build.register_module``.
+is generated from ``xl_addin.functions.docs`` by ``xl_addin.addin_build.build.register_module``.
 
 Excel on the web / Office.js: ``server_functions()`` gives the same functions as
 xlwings Server custom functions (built on first use: ``xlwings.server`` needs
 ``XLWINGS_LICENSE_KEY``, e.g. ``noncommercial``).
 
-Every wrapper is a thin layer over ``xl_addin.udfs``: it takes each argument as a
+Every wrapper is a thin layer over ``xl_addin.functions.udfs``: it takes each argument as a
 2-D range (``ndim=2``, so a whole column is one call), turns a single cell back
 into a scalar and calls the ``udfs`` function by position. The descriptions come
-from ``xl_addin.function_docs``. No function is volatile (docs/architecture.md,
+from ``xl_addin.functions.docs``. No function is volatile (docs/architecture.md,
 "Cell functions through xlwings"). Results are not given ``expand="table"``:
 Excel 365/2021 spill a column result natively; older Excel takes it as an array
 formula over the selected output range.
@@ -34,8 +34,8 @@ from typing import Any
 
 import xlwings as xw
 
-from . import udfs
-from .function_docs import CATEGORY, DOCS, vba_arg_name
+from .functions import udfs
+from .functions.docs import CATEGORY, DOCS, vba_arg_name
 
 Decorator = Callable[..., Any]
 MODULE = "xl_addin.xlwings_udfs"
@@ -60,7 +60,7 @@ def _unwrap(value: Any) -> Any:
 
 def _wrapper(name: str) -> Callable[..., Any]:
     """A fresh function named ``name`` with the argument list Excel shows, calling
-    ``xl_addin.udfs.<name>`` by position."""
+    ``xl_addin.functions.udfs.<name>`` by position."""
     doc = DOCS[name]
     target = udfs.FUNCTIONS[name]
 
@@ -94,7 +94,7 @@ def build(func: Decorator, arg: Decorator, **func_options: Any) -> dict[str, Cal
 
 
 # Desktop registration: on Windows ``xw.func`` is xlwings' classic decorator; on other
-# systems it does nothing and these are plain functions calling xl_addin.udfs.
+# systems it does nothing and these are plain functions calling xl_addin.functions.udfs.
 _DESKTOP = build(xw.func, xw.arg, category=CATEGORY)
 globals().update(_DESKTOP)
 __all__ = [*_DESKTOP, "MODULE", "build", "classic_module", "classic_udfs", "server_functions",

@@ -21,8 +21,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from ..messages import text
-from .errors import CalcError
+from .errors import CalcError, XlAddinError
+from .messages import Lang, text
 
 POLICY_ENV = "XL_ADDIN_POLICY"
 DEFAULT_POLICY = "shuangpai-2020.toml"
@@ -109,17 +109,24 @@ _ADAPTERS = {key: TypeAdapter(kind) for key, kind in PARAMETERS.items()}
 _TOWNSHIPS = TypeAdapter(dict[str, Annotated[str, Field(pattern=r"^\d{9}$")]])
 
 
-class PolicyError(Exception):
-    """A policy file that cannot be used; ``str()`` is the Chinese message."""
+class PolicyError(XlAddinError):
+    """A policy file that cannot be used: which file, which key and why (the reason is
+    given in both languages, since it may come from the validator of the parameter)."""
 
     def __init__(self, file: str, key: str, detail: str, detail_en: str | None = None) -> None:
         self.file, self.key, self.detail = file, key, detail
         self.detail_en = detail_en or detail
-        super().__init__(text("policy_invalid", "zh", file=file, key=key, detail=detail))
+        super().__init__("policy_invalid", file=file, key=key, detail=self.detail_en)
 
-    def message(self, lang: str = "zh") -> str:
+    def message(self, lang: Lang = "zh") -> str:
         detail = self.detail if lang == "zh" else self.detail_en
-        return text("policy_invalid", lang, file=self.file, key=self.key, detail=detail)
+        return text(self.code, lang, file=self.file, key=self.key, detail=detail)
+
+    def __str__(self) -> str:  # shown as it is by callers that print the exception
+        return self.message("zh")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.file, self.key, self.detail, self.detail_en))
 
 
 class PolicyUnreadable(PolicyError):
@@ -128,11 +135,11 @@ class PolicyUnreadable(PolicyError):
     def __init__(self, file: str, detail: str) -> None:
         super().__init__(file, "-", detail)
 
-    def message(self, lang: str = "zh") -> str:
-        return text("policy_unreadable", lang, file=self.file, detail=self.detail)
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.file, self.detail))
 
-    def __str__(self) -> str:
-        return self.message()
+    def message(self, lang: Lang = "zh") -> str:
+        return text("policy_unreadable", lang, file=self.file, detail=self.detail)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from .findings import Finding, Severity, Tally, sort_key
-from .guard import ReadError
-from .limits import DEFAULT_LIMITS, Limits, size_text
-from .schema import sheet_order
+from ..model.findings import Finding, Severity, Tally, sort_key
+from ..model.spec import sheet_order
+from ..reading.guard import ReadError
+from ..reading.limits import DEFAULT_LIMITS, Limits, size_text
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".csv"}
 
@@ -98,7 +98,7 @@ def check_one(path: str, display: str, as_of: dt.date | None = None,
     already; the parent process, which only schedules the files and renders the report,
     never imports pandas, pandera or pydantic)."""
     with paused_gc():
-        from .workbook_check import check_workbook
+        from .worker import check_workbook
 
         return check_workbook(path, display, as_of, policy_path, month, limits)
 
@@ -148,7 +148,7 @@ def _init_worker(max_bytes: int) -> None:
     with paused_gc(), contextlib.suppress(Exception):
         # pandas, pandera, pydantic: the limit is on what a file adds to them. Should the
         # import fail, check_one imports again and reports the error for each file.
-        import xl_addin.workbook_check  # noqa: F401
+        import xl_addin.validation.worker  # noqa: F401
     _limit_memory(max_bytes)
     # With RUST_BACKTRACE set, a reader running out of memory tries to capture a backtrace,
     # needs memory for it and can deadlock instead of aborting: the file would hang until

@@ -16,8 +16,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .core.errors import CalcError
-from .core.normalize import (
+from ..core.errors import CalcError
+from ..core.messages import shown
+from ..core.normalize import (
     clean_text,
     month_text,
     normalize_code,
@@ -26,10 +27,9 @@ from .core.normalize import (
     parse_number,
     parse_yes_no,
 )
-from .findings import Severity
-from .markers import CellError, Uncalculated
-from .messages import shown
-from .schema import ColumnType
+from ..model.findings import Severity
+from ..model.spec import ColumnType
+from .cell_markers import CellError, Uncalculated
 
 
 class Quirk(NamedTuple):

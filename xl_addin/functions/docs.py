@@ -1,6 +1,6 @@
 """The clerk-facing help of every FG_ cell function, in one place.
 
-Each function's Chinese description is its docstring in ``xl_addin.udfs``; this
+Each function's Chinese description is its docstring in ``xl_addin.functions.udfs``; this
 module adds what Excel and the clerk documentation need besides: the argument
 descriptions, the note on functions that fall back to today's date, an example
 and the result expected for it (from functions.md, or worked out by hand as
@@ -8,7 +8,7 @@ stated in ``basis``). The desktop registration (VBA wrappers and ``MacroOptions`
 the xlwings Server metadata, ``workbooks/functions-demo.xlsx`` and the function
 reference in ``docs/zh/cell-functions.md`` all read from here.
 
-Run ``python -m xl_addin.function_docs docs/zh/cell-functions.md`` to rewrite the
+Run ``python -m xl_addin.functions.docs docs/zh/cell-functions.md`` to rewrite the
 generated reference block of that file.
 """
 
@@ -215,7 +215,7 @@ def vba_arg_name(name: str) -> str:
 
 # --- the reference block of docs/zh/cell-functions.md --------------------------
 
-BEGIN = "<!-- BEGIN 函数一览：由 python -m xl_addin.function_docs 生成，请勿手改 -->"
+BEGIN = "<!-- BEGIN 函数一览：由 python -m xl_addin.functions.docs 生成，请勿手改 -->"
 END = "<!-- END 函数一览 -->"
 
 

@@ -24,11 +24,11 @@ from typing import Any
 import python_calamine as pc
 from defusedxml import ElementTree as SafeET
 
-from .findings import Finding, Severity
+from ..model.findings import Finding, Severity
+from ..model.spec import SheetSpec, WorkbookSpec, header_key, load_workbook_spec
+from .cell_markers import CellError, Uncalculated
 from .guard import Inspection, ReadError, inspect_file
 from .limits import DEFAULT_LIMITS, Limits, size_text
-from .markers import CellError, Uncalculated
-from .schema import SheetSpec, WorkbookSpec, header_key, load_workbook_spec
 
 HEADER_SCAN_ROWS = 30
 TOTAL_LABELS = frozenset({"合计", "总计", "合计:", "总合计"})

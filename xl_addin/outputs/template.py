@@ -12,12 +12,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .core.enterprise import township_code
-from .core.policy import Policy, load_policy
+from ..core.enterprise import township_code
+from ..core.policy import Policy, load_policy
+from ..model.spec import SheetSpec, WorkbookSpec, load_workbook_spec
+from ..reading.reader import column_letter
+from .atomic import write_atomic
 from .indicators import COUNTS, RATES, excel_formula, previous_month
-from .outputs import write_atomic
-from .reader import column_letter
-from .schema import SheetSpec, WorkbookSpec, load_workbook_spec
 
 TEMPLATE_ROWS = 2000  # rows that carry dropdowns and input hints
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 import yaml
 
-from .core.normalize import clean_text
+from .. import bundled
+from ..core.normalize import clean_text
 
 ColumnType = Literal["text", "code", "count", "number", "money", "rate", "date", "month", "yesno"]
 
@@ -106,10 +107,7 @@ def header_key(text: object) -> str:
 
 def schema_dir() -> Path:
     """``schemas/`` beside the package in a checkout, ``xl_addin/_schemas`` in a wheel."""
-    packaged = Path(__file__).parent / "_schemas"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "schemas"
+    return bundled("schemas")
 
 
 def _check(raw: dict[str, Any]) -> CheckSpec:

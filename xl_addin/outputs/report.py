@@ -14,13 +14,13 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .batch import Batch, Checked
-from .findings import Finding, Severity
-from .messages import Lang, text
+from .. import __version__
+from ..core.messages import Lang, text
+from ..model.findings import Finding, Severity
+from ..validation.batch import Batch, Checked
 
 if TYPE_CHECKING:
-    from .validate import WorkbookResult
+    from ..validation.workbook import WorkbookResult
 
 FORMATS = ("table", "json", "junit", "sarif", "github")
 

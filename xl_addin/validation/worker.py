@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..core.policy import load_policy
+from ..model.findings import Finding, Severity
+from ..model.spec import load_workbook_spec
+from ..outputs.indicators import Context, compute_counts, previous_month
+from ..reading.limits import Limits
 from .batch import Checked
-from .core.policy import load_policy
-from .findings import Finding, Severity
-from .indicators import Context, compute_counts, previous_month
-from .limits import Limits
-from .schema import load_workbook_spec
-from .validate import WorkbookResult, validate_path
+from .workbook import WorkbookResult, validate_path
 
 
 def check_workbook(path: str, display: str, as_of: dt.date | None, policy_path: str | None,

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .messages import Lang, text
+from ..core.messages import Lang, text
 
 
 class Severity(StrEnum):

@@ -14,10 +14,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .arrays import broadcast, cells, safe
-from .core import codes, enterprise, finance, rates, status, subsidies
-from .core.errors import CalcError
-from .core.normalize import (
+from ..core import codes, enterprise, finance, rates, status, subsidies
+from ..core.errors import CalcError
+from ..core.messages import text
+from ..core.normalize import (
     clean_text,
     is_blank,
     normalize_code,
@@ -28,8 +28,8 @@ from .core.normalize import (
     parse_optional_date,
     parse_yes_no,
 )
-from .core.policy import Policy, load_policy
-from .messages import text
+from ..core.policy import Policy, load_policy
+from .arrays import broadcast, cells, safe
 
 Cell = Any
 

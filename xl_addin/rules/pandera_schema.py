@@ -13,8 +13,8 @@ from typing import Any
 
 import pandera.pandas as pa
 
+from ..model.spec import CheckSpec, ColumnSpec, SheetSpec
 from .checks import CELL_RULES, CELL_SEVERITY, ROW_RULES, register
-from .schema import CheckSpec, ColumnSpec, SheetSpec
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,16 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from .batch import run_guarded
-from .core.policy import Policy
-from .findings import Finding
-from .guard import ReadError
-from .limits import DEFAULT_LIMITS, Limits
+from ..core.errors import XlAddinError
+from ..core.messages import Lang, text
+from ..core.policy import Policy
+from ..model.findings import Finding
+from ..reading.guard import ReadError
+from ..reading.limits import DEFAULT_LIMITS, Limits
+from ..validation.batch import run_guarded
+from ..validation.workbook import WorkbookResult, validate_path
+from .atomic import atomic_path, put_text
 from .marks import NOTE_AUTHOR, RESULTS_WIDTHS, link_target, plan_marks, results_rows
-from .messages import Lang, MessageError, text
-from .outputs import atomic_path, put_text
-from .validate import WorkbookResult, validate_path
 
 # Package parts that openpyxl drops or cannot rewrite faithfully (macros, xl/vbaProject.bin,
 # are carried over on request: see _annotate_in_worker).
@@ -70,7 +71,7 @@ LOST_LABELS = {
 NOTE_VML = re.compile(rb'ObjectType="(\w+)"')
 
 
-class AnnotateError(MessageError):
+class AnnotateError(XlAddinError):
     """A copy that cannot be made; ``message()`` says why, in the clerk's language."""
 
 

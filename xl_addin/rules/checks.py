@@ -20,14 +20,14 @@ from typing import Any
 import pandas as pd
 from pandera import extensions
 
-from .core import codes, finance, status, subsidies
-from .core.enterprise import division_code_matches, township_code
-from .core.errors import CalcError
-from .core.normalize import month_text, parse_month
-from .core.numbers import round_money, to_decimal
-from .core.policy import Policy
-from .messages import shown
-from .schema import ColumnSpec, SheetSpec
+from ..core import codes, finance, status, subsidies
+from ..core.enterprise import division_code_matches, township_code
+from ..core.errors import CalcError
+from ..core.messages import shown
+from ..core.normalize import month_text, parse_month
+from ..core.numbers import round_money, to_decimal
+from ..core.policy import Policy
+from ..model.spec import ColumnSpec, SheetSpec
 
 
 @dataclass(frozen=True)

@@ -82,26 +82,6 @@ class _ShownEn(_Shown):
     quotes = ("'", "'")
 
 
-class MessageError(Exception):
-    """An error the clerk can act on: a message code and its parameters; ``message()``
-    renders it in the clerk's language, ``str()`` in English (for logs). Picklable, so it
-    crosses from a worker process to the command's."""
-
-    def __init__(self, rule: str, /, **params: object) -> None:
-        self.rule, self.params = rule, params
-        super().__init__(text(rule, "en", **params))
-
-    def message(self, lang: Lang = "zh") -> str:
-        return text(self.rule, lang, **self.params)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (type(self), self.rule, self.params))
-
-
-def _rebuild(kind: type[MessageError], rule: str, params: dict[str, object]) -> MessageError:
-    return kind(rule, **params)
-
-
 def shown(value: object) -> str:
     """A cell value as a message shows it: 空 for nothing, 是/否, dates as 2020-03-11,
     whole numbers without ``.0``, decimals as written (100.00)."""

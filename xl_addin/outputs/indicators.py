@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from .core.numbers import format_percent, round_money, to_decimal
-from .schema import WorkbookSpec
+from ..core.numbers import format_percent, round_money, to_decimal
+from ..model.spec import WorkbookSpec
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -267,7 +267,7 @@ def excel_formula(count: Count, spec: WorkbookSpec, month: str,
                   cover_cells: Mapping[str, str]) -> str:
     """The native formula of an indicator, with whole-column references resolved from the
     schema (so a column moved in the schema moves in the formula)."""
-    from .reader import column_letter
+    from ..reading.reader import column_letter
 
     def resolve(match: re.Match[str]) -> str:
         sheet, header = match[1], match[2]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .findings import Finding, Severity
-from .messages import Lang, text
+from ..core.messages import Lang, text
+from ..model.findings import Finding, Severity
 
 ERROR_FILL = "FFC7CE"  # light red
 WARNING_FILL = "FFEB9C"  # light yellow

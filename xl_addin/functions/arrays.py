@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .core.errors import CalcError
-from .core.normalize import is_blank
-from .messages import text
+from ..core.errors import CalcError
+from ..core.messages import text
+from ..core.normalize import is_blank
 
 Shape = tuple[int, int]
 

@@ -14,7 +14,9 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
-from .batch import Batch, Checked
+from ..core.messages import Lang, text
+from ..validation.batch import Batch, Checked
+from .atomic import put_text, write_atomic
 from .indicators import (
     COUNTS,
     RATES,
@@ -24,8 +26,6 @@ from .indicators import (
     month_label,
     previous_month,
 )
-from .messages import Lang, text
-from .outputs import put_text, write_atomic
 from .report import verdict
 from .template import HEADER_FILL
 

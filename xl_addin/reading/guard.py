@@ -4,7 +4,7 @@ would cost. A file that fails gets a ``ReadError`` naming it, with a reason in C
 python-calamine allocates the whole grid a sheet spans and copies shared strings into
 every cell, and a Rust allocation failure aborts the process; so these checks refuse
 what they can cheaply, and the batch reads every file in a worker process with a
-memory and time limit for the rest (``xl_addin.batch``).
+memory and time limit for the rest (``xl_addin.validation.batch``).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 
 from defusedxml import ElementTree as SafeET
 
+from ..core.errors import XlAddinError
 from .limits import DEFAULT_LIMITS, Limits, size_text
-from .messages import MessageError
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PROLOG_LIMIT = 1024 * 1024  # an XML prolog longer than this is refused as hostile
 
 
-class ReadError(MessageError):
+class ReadError(XlAddinError):
     """A workbook that cannot be read at all; ``message()`` says why, naming the file."""
 
 
@@ -209,7 +209,7 @@ def _plainly_data(member: zipfile.ZipInfo) -> bool:
     """A large sheet that compresses like real cell data (under 20:1) is not streamed for
     its span: that costs as much as reading it. A span bomb hidden in one still cannot
     exhaust the machine: the reading process has a memory limit, and a reader that hits
-    it is reported as ``file_crashed`` (``xl_addin.batch``). Small or highly compressible
+    it is reported as ``file_crashed`` (``xl_addin.validation.batch``). Small or highly compressible
     sheets, where bombs live, are always measured."""
     return (member.file_size > SPAN_SCAN_BYTES and member.compress_size > 0
             and member.file_size / member.compress_size < DATA_RATIO)

@@ -17,7 +17,22 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from .checks import (
+from ..core.codes import mask_id_number, mask_phone
+from ..core.numbers import to_decimal
+from ..core.policy import Policy, load_policy
+from ..model.findings import Finding, Severity, Tally, sort_key
+from ..model.spec import ColumnSpec, SheetSpec, WorkbookSpec, load_workbook_spec, sheet_order
+from ..reading.coercion import Quirk, coerce_column
+from ..reading.limits import DEFAULT_LIMITS, Limits
+from ..reading.reader import (
+    CoverData,
+    ReadError,
+    SheetData,
+    WorkbookData,
+    column_letter,
+    read_workbook,
+)
+from ..rules.checks import (
     CELL_RULES,
     CURRENT,
     ROW_RULES,
@@ -30,15 +45,7 @@ from .checks import (
     shown,
     stock_after,
 )
-from .coerce import Quirk, coerce_column
-from .core.codes import mask_id_number, mask_phone
-from .core.numbers import to_decimal
-from .core.policy import Policy, load_policy
-from .findings import Finding, Severity, Tally, sort_key
-from .limits import DEFAULT_LIMITS, Limits
-from .pandera_schemas import Tag, build_schema
-from .reader import CoverData, ReadError, SheetData, WorkbookData, column_letter, read_workbook
-from .schema import ColumnSpec, SheetSpec, WorkbookSpec, load_workbook_spec, sheet_order
+from ..rules.pandera_schema import Tag, build_schema
 
 
 @dataclass

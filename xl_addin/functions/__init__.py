@@ -1,0 +1,1 @@
+"""The FG_ cell functions over the calculation core, and their help."""

@@ -1,0 +1,1 @@
+"""Running the rules: one workbook, a worker process's share, and the batch."""
