@@ -22,7 +22,6 @@ DEMO_DIR = ROOT / "workbooks" / "demo"
 DEMO = DEMO_DIR / "泷泊镇_2020-03-11.xlsx"
 PLANTED_DIR = ROOT / "tests" / "data" / "planted"
 PLANTED = PLANTED_DIR / "planted_泷泊镇_2020-03-11.xlsx"
-CORPUS = ROOT.parent / "shared" / "corpus" / "xlsx-wild"
 MIB = 1024 * 1024
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -18,7 +18,6 @@ from xl_addin.validation.batch import check_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "workbooks" / "demo"
-SEED = ROOT.parent / "shared" / "seed"
 
 # golden.md: indicator -> figure, as the article publishes them.
 GOLDEN_COUNTS = {
@@ -68,8 +67,8 @@ def test_summary_reproduces_every_golden_figure(batch):
     assert {k: shown[k] for k in GOLDEN_RATES} == GOLDEN_RATES
 
 
-def test_bulletin_is_the_articles_sentence(batch):
-    article = next(SEED.glob("*.txt")).read_text(encoding="utf-8")
+def test_bulletin_is_the_articles_sentence(batch, shared):
+    article = next(shared("seed").glob("*.txt")).read_text(encoding="utf-8")
     sentence = re.search(r"(截至目前[,，]全县.*?到岗率98%)", article)
     assert sentence, "the seed article's opening sentence"
     # the article says 截至目前 and uses half-width punctuation; the summary names the

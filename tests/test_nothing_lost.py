@@ -54,7 +54,14 @@ from xl_addin.validation.batch import check_paths
 CJK = re.compile(r"[\u4e00-\u9fff]")
 XL_ADDIN = "import sys; from xl_addin.cli import main; sys.argv[0] = 'xl-addin'; main()"
 RESULTS = "校验结果"
-CORPUS = hostile.CORPUS
+
+
+@pytest.fixture(scope="module")
+def corpus(shared) -> Path:
+    """The real-world spreadsheets beside the checkout (../shared/corpus/xlsx-wild)."""
+    return shared("corpus", "xlsx-wild")
+
+
 CORPUS_SAMPLE = ["calamine__any_sheets.xlsx", "closedxml__EmptyFill.xlsx", "poi__protect.xlsx",
                  "poi__poc-xmlbomb.xlsx", "poi__SimpleMacro.xlsm", "poi__57893-many-merges.xlsx",
                  "xlsxwriter__data_validation01.xlsx", "sheetjs__named_ranges_2011.xlsx"]
@@ -78,10 +85,9 @@ def fingerprint(paths: list[Path]) -> dict[str, tuple[str, int]]:
 
 # --- sources are never written ----------------------------------------------------------------
 
-def test_sources_unchanged_after_check_annotate_and_summary(tmp_path: Path) -> None:
-    assert CORPUS.is_dir(), f"corpus missing: {CORPUS}"
+def test_sources_unchanged_after_check_annotate_and_summary(corpus: Path, tmp_path: Path) -> None:
     sources = [*sorted(hostile.DEMO_DIR.glob("*.xlsx")), hostile.PLANTED,
-               *(CORPUS / name for name in CORPUS_SAMPLE)]
+               *(corpus / name for name in CORPUS_SAMPLE)]
     before = fingerprint(sources)
     code, _, _ = run_cli("check", "--format", "json", *sources)
     assert code == 2  # the sample has encrypted and hostile files
@@ -89,7 +95,7 @@ def test_sources_unchanged_after_check_annotate_and_summary(tmp_path: Path) -> N
     code, _, _ = run_cli("summary", *sources, "--out", tmp_path / "汇总.xlsx")
     assert code == 2 and (tmp_path / "汇总.xlsx").exists()
     assert fingerprint(sources) == before
-    annotated = [*sources[:2], hostile.PLANTED, *(CORPUS / n for n in CORPUS_SAMPLE[:4])]
+    annotated = [*sources[:2], hostile.PLANTED, *(corpus / n for n in CORPUS_SAMPLE[:4])]
     for i, source in enumerate(annotated):
         result = CliRunner().invoke(main, ["annotate", str(source),
                                            "--out", str(tmp_path / f"{i}.xlsx")])
@@ -324,11 +330,11 @@ def _annotate_corpus_file(path: Path, out_dir: Path) -> tuple[str, str]:
     return "kept", ""
 
 
-def test_annotate_on_every_corpus_workbook_refuses_or_keeps_everything(tmp_path: Path) -> None:
+def test_annotate_on_every_corpus_workbook_refuses_or_keeps_everything(
+        corpus: Path, tmp_path: Path) -> None:
     """Every .xlsx/.xlsm/.xltx of the corpus: a refusal in Chinese naming the file, or a
     copy that keeps everything (see docs/robustness.md for the tally)."""
-    assert CORPUS.is_dir(), f"corpus missing: {CORPUS}"
-    files = sorted(p for p in CORPUS.iterdir() if p.suffix in (".xlsx", ".xlsm", ".xltx"))
+    files = sorted(p for p in corpus.iterdir() if p.suffix in (".xlsx", ".xlsm", ".xltx"))
     assert len(files) > 150
     files.sort(key=lambda p: -p.stat().st_size)  # the longest first, for two processes
     with ProcessPoolExecutor(2) as pool:  # the comparisons are long for a few big files
@@ -341,14 +347,14 @@ def test_annotate_on_every_corpus_workbook_refuses_or_keeps_everything(tmp_path:
     assert set(tally) <= {"kept", "annotate_unsupported", "annotate_failed", "file_corrupt",
                           "file_not_xlsx", "file_encrypted", "file_hostile_xml"}
     assert tally["kept"] >= 70  # most real workbooks can be annotated
-    assert outcomes[CORPUS / "poi__SimpleMacro.xlsm"][0] == "annotate_unsupported"
-    assert outcomes[CORPUS / "closedxml__EmptyFill.xlsx"][0] == "annotate_failed"
-    assert outcomes[CORPUS / "xlsxwriter__checkbox01.xlsx"][0] == "annotate_unsupported"
-    assert outcomes[CORPUS / "xlsxwriter__data_validation01.xlsx"][0] == "kept"
+    assert outcomes[corpus / "poi__SimpleMacro.xlsm"][0] == "annotate_unsupported"
+    assert outcomes[corpus / "closedxml__EmptyFill.xlsx"][0] == "annotate_failed"
+    assert outcomes[corpus / "xlsxwriter__checkbox01.xlsx"][0] == "annotate_unsupported"
+    assert outcomes[corpus / "xlsxwriter__data_validation01.xlsx"][0] == "kept"
 
 
-def test_macros_are_kept_only_when_asked_and_never_run(tmp_path: Path) -> None:
-    source = CORPUS / "poi__SimpleMacro.xlsm"
+def test_macros_are_kept_only_when_asked_and_never_run(corpus: Path, tmp_path: Path) -> None:
+    source = corpus / "poi__SimpleMacro.xlsm"
     with pytest.raises(AnnotateError) as refused:
         annotate(source, tmp_path / "copy.xlsx")
     assert "--keep-macros" in refused.value.message()
@@ -405,11 +411,11 @@ def test_an_annotate_killed_while_saving_leaves_no_trace(tmp_path: Path,
     assert _folder(out) == ["标注.xlsx"]
 
 
-def test_a_refused_annotate_writes_nothing(tmp_path: Path) -> None:
+def test_a_refused_annotate_writes_nothing(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "标注.xlsx"
     out.write_bytes(b"old")
     with pytest.raises(AnnotateError):
-        annotate(CORPUS / "poi__WithChart.xlsx", out)
+        annotate(corpus / "poi__WithChart.xlsx", out)
     with pytest.raises(AnnotateError):
         annotate(hostile.PLANTED, hostile.PLANTED)  # never the source itself
     assert out.read_bytes() == b"old" and _folder(out) == ["标注.xlsx"]

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from xl_addin.model.spec import load_workbook_spec
 from xl_addin.outputs.template import build_template
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "workbook.md"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CHOICES = re.compile(r"[\u4e00-\u9fff]+(?:/[\u4e00-\u9fff]+)+")
 
@@ -41,26 +40,43 @@ def parse_spec(text: str) -> dict[str, tuple[list[str], dict[str, list[str]]]]:
     return sheets
 
 
-SHEETS = parse_spec(SPEC.read_text(encoding="utf-8"))
 COVER, SUMMARY = "封面", "汇总"
-DATA_SHEETS = [s for s in SHEETS if s not in (COVER, SUMMARY)]
-# A column enumerated once in the spec is the same column wherever its header recurs
-# (企业规模 in 稳岗返还, 是否开复工 in 重点项目); every 是否… column is a yes/no.
-ENUMS = {h: c for _, enums in SHEETS.values() for h, c in enums.items()}
+# The data sheets the tests are parametrised over, named by our schemas; every test then
+# takes the sheet's headers from the spec (and fails when the spec has no such sheet), and
+# test_sheets_in_spec_order_summary_last compares the two lists of sheets.
+DATA_SHEETS = [s.sheet for s in load_workbook_spec().sheets if s.sheet not in (COVER, SUMMARY)]
 
 
-def enum_of(header: str) -> list[str] | None:
-    return ENUMS.get(header) or (["是", "否"] if header.startswith("是否") else None)
+@pytest.fixture(scope="module")
+def spec_sheets(shared) -> dict[str, tuple[list[str], dict[str, list[str]]]]:
+    """workbook.md's sheets: name → (headers, {header: choices})."""
+    return parse_spec(shared("spec", "workbook.md").read_text(encoding="utf-8"))
 
 
-def test_the_spec_was_parsed():
-    names = list(SHEETS)
+@pytest.fixture(scope="module")
+def enum_of(spec_sheets):
+    """The choices of a header: a column enumerated once in the spec is the same column
+    wherever its header recurs (企业规模 in 稳岗返还, 是否开复工 in 重点项目); every 是否…
+    column is a yes/no."""
+    enums = {h: c for _, choices in spec_sheets.values() for h, c in choices.items()}
+
+    def of(header: str) -> list[str] | None:
+        return enums.get(header) or (["是", "否"] if header.startswith("是否") else None)
+
+    of.enums = enums  # type: ignore[attr-defined]
+    return of
+
+
+def test_the_spec_was_parsed(spec_sheets, enum_of):
+    names = list(spec_sheets)
     assert (names[0], names[-1], len(names)) == (COVER, SUMMARY, 14)
-    assert SHEETS[COVER][0] == ["填报单位", "区划代码", "统计日期", "填报人", "联系电话", "审核人"]
-    assert SHEETS["防疫物资"][0] == ["日期", "物资名称", "收支", "数量", "单价（元）", "金额（元）",
-                                 "发放对象"]
-    assert ENUMS["企业规模"] == ["大型", "中型", "小型", "微型"] and len(ENUMS) == 8
-    assert all(SHEETS[s][0] for s in DATA_SHEETS)
+    assert spec_sheets[COVER][0] == ["填报单位", "区划代码", "统计日期", "填报人", "联系电话",
+                                     "审核人"]
+    assert spec_sheets["防疫物资"][0] == ["日期", "物资名称", "收支", "数量", "单价（元）",
+                                      "金额（元）", "发放对象"]
+    assert enum_of.enums["企业规模"] == ["大型", "中型", "小型", "微型"]
+    assert len(enum_of.enums) == 8
+    assert all(spec_sheets[s][0] for s in DATA_SHEETS)
 
 
 @pytest.fixture(scope="module")
@@ -71,23 +87,23 @@ def book(tmp_path_factory):
     return load_workbook(path)
 
 
-def test_sheets_in_spec_order_summary_last(book):
-    assert book.sheetnames == list(SHEETS)
+def test_sheets_in_spec_order_summary_last(book, spec_sheets):
+    assert book.sheetnames == list(spec_sheets)
     formulas = [c.value for c in book[SUMMARY]["B"] if isinstance(c.value, str)]
     assert sum(v.startswith("=") for v in formulas) >= 10   # native formulas, golden.md
 
 
 @pytest.mark.parametrize("sheet", DATA_SHEETS)
-def test_header_row_exactly_as_in_the_spec(book, sheet):
+def test_header_row_exactly_as_in_the_spec(book, sheet, spec_sheets):
     ws = book[sheet]
-    assert [c.value for c in ws[1]] == SHEETS[sheet][0]
+    assert [c.value for c in ws[1]] == spec_sheets[sheet][0]
     assert ws.freeze_panes == "A2"
 
 
-def test_cover_keys_in_a_and_values_in_b(book):
+def test_cover_keys_in_a_and_values_in_b(book, spec_sheets):
     ws = book[COVER]
     keys = [c.value for c in ws["A"]]
-    spec_keys = SHEETS[COVER][0]
+    spec_keys = spec_sheets[COVER][0]
     assert keys[:len(spec_keys)] == spec_keys   # extra keys only after (golden.md: AGM 检测)
     values = {row[0].value: row[1].value for row in ws.iter_rows(max_col=2)}
     assert values["填报单位"] == "泷泊镇"
@@ -103,9 +119,9 @@ def validations(ws, letter: str) -> list:
 
 
 @pytest.mark.parametrize("sheet", DATA_SHEETS)
-def test_dropdown_on_every_enumerated_column(book, sheet):
+def test_dropdown_on_every_enumerated_column(book, sheet, spec_sheets, enum_of):
     ws = book[sheet]
-    enumerated = [(j, h) for j, h in enumerate(SHEETS[sheet][0], start=1) if enum_of(h)]
+    enumerated = [(j, h) for j, h in enumerate(spec_sheets[sheet][0], start=1) if enum_of(h)]
     for j, header in enumerated:
         lists = [dv for dv in validations(ws, get_column_letter(j)) if dv.type == "list"]
         assert len(lists) == 1, header
@@ -113,8 +129,8 @@ def test_dropdown_on_every_enumerated_column(book, sheet):
         assert lists[0].showErrorMessage and CJK.search(lists[0].error or ""), header
 
 
-def test_every_enumerated_column_of_the_spec_is_covered():
-    covered = {h for s in DATA_SHEETS for h in SHEETS[s][0] if enum_of(h)}
+def test_every_enumerated_column_of_the_spec_is_covered(spec_sheets, enum_of):
+    covered = {h for s in DATA_SHEETS for h in spec_sheets[s][0] if enum_of(h)}
     assert covered >= {"企业规模", "是否开复工", "隐患等级", "复查结论", "问题类别", "处理方式",
                        "收支", "类型", "是否欠费", "是否疫情防控重点企业"}
 
@@ -144,10 +160,10 @@ def column_format(ws, letter: str) -> str:
 
 
 @pytest.mark.parametrize("sheet", DATA_SHEETS)
-def test_number_formats_per_column_type(book, sheet):
+def test_number_formats_per_column_type(book, sheet, spec_sheets):
     ws = book[sheet]
     checked = 0
-    for j, header in enumerate(SHEETS[sheet][0], start=1):
+    for j, header in enumerate(spec_sheets[sheet][0], start=1):
         pattern = expected_format(header)
         if pattern:
             fmt = column_format(ws, get_column_letter(j))
@@ -170,8 +186,8 @@ def test_input_hints_in_chinese(book, sheet):
     ("重点项目", "计划开复工月份", r"\d{4}-\d{2}|年-月"),
     ("小微企业", "暂停原因", r"网吧|KTV|特殊行业"),
 ])
-def test_input_hint_of_a_column(book, sheet, header, says):
+def test_input_hint_of_a_column(book, sheet, header, says, spec_sheets):
     ws = book[sheet]
-    letter = get_column_letter(SHEETS[sheet][0].index(header) + 1)
+    letter = get_column_letter(spec_sheets[sheet][0].index(header) + 1)
     hints = [dv.prompt for dv in validations(ws, letter) if dv.showInputMessage and dv.prompt]
     assert hints and re.search(says, hints[0]), (header, hints)
