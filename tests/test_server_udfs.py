@@ -25,7 +25,9 @@ from xl_addin.core.policy import load_policy
 from xl_addin.functions import udfs
 from xl_addin.functions.docs import DOCS, vba_arg_name
 from xl_addin.model.spec import load_workbook_spec
-from xl_addin.rules import checks
+from xl_addin.rules.cell import CELL_RULES
+from xl_addin.rules.context import RuleContext
+from xl_addin.rules.derived import expected_value
 
 EPOCH = dt.date(1899, 12, 30)
 
@@ -195,10 +197,10 @@ def test_policy_table_from_one_cell(server: types.ModuleType, module: types.Modu
 
 # --- the validator's view ------------------------------------------------------------
 
-def _ctx(sheet: str, as_of: dt.date) -> tuple[checks.Ctx, Any]:
+def _ctx(sheet: str, as_of: dt.date) -> tuple[RuleContext, Any]:
     spec = load_workbook_spec().sheet(sheet)
     column = next((c for c in spec.columns if c.derived), None)
-    return checks.Ctx(as_of=as_of, policy=load_policy(), sheet=spec), column
+    return RuleContext(as_of=as_of, policy=load_policy(), sheet=spec), column
 
 
 def _through_server(server: types.ModuleType, module: types.ModuleType, name: str,
@@ -225,7 +227,7 @@ def test_hazard_status_equals_the_validator(server: types.ModuleType,
         (D(2020, 3, 1), D(2020, 3, 5), "合格"),    # 已销号
         (None, None, None),                      # nothing yet: 整改中 by the validator
     ]
-    expected = [checks.expected_value(column, dict(zip(
+    expected = [expected_value(column, dict(zip(
         ("整改期限", "整改完成日期", "复查结论"), r, strict=True)), ctx) for r in rows]
     assert expected == ["整改中", "整改中", "逾期未整改", "待复查", "复查不合格", "已销号",
                         "整改中"]
@@ -245,7 +247,7 @@ def test_issue_status_equals_the_validator(server: types.ModuleType,
         (D(2020, 3, 2), D(2020, 3, 9), None),            # 逾期
         (D(2020, 3, 2), None, None),                     # no deadline: 办理中
     ]
-    expected = [checks.expected_value(column, dict(zip(
+    expected = [expected_value(column, dict(zip(
         ("提出日期", "办结期限", "办结日期"), r, strict=True)), ctx) for r in rows]
     assert expected == ["当日办结", "已办结", "办理中", "逾期", "办理中"]
     assert _through_server(server, module, "FG_ISSUE_STATUS", rows, (AS_OF,)) == expected
@@ -265,7 +267,7 @@ def test_refund_equals_the_validator(server: types.ModuleType, module: types.Mod
     ]
     cells = [(float(p), n, lay, "是" if arr else "否", None if r is None else float(r))
              for p, n, lay, arr, r in typed]
-    expected = [checks.expected_value(column, dict(zip(headers, r, strict=True)), ctx)
+    expected = [expected_value(column, dict(zip(headers, r, strict=True)), ctx)
                 for r in typed]
     assert expected == [Decimal("6000.00"), 0, Decimal("15258.94"), 0, 0, Decimal("8000.00")]
     got = _through_server(server, module, "FG_STABILIZATION_REFUND", cells)
@@ -276,7 +278,7 @@ def test_absorption_and_si_exemption_equal_the_validator(server: types.ModuleTyp
                                                         module: types.ModuleType) -> None:
     ctx, column = _ctx("absorption", AS_OF)
     typed = [(True, 3), (True, 2), (False, 6), (True, 12)]
-    expected = [checks.expected_value(column, {"是否疫情防控重点企业": k, "连续在岗月数": m}, ctx)
+    expected = [expected_value(column, {"是否疫情防控重点企业": k, "连续在岗月数": m}, ctx)
                 for k, m in typed]
     assert [float(e) for e in expected] == [900.0, 0.0, 0.0, 900.0]
     cells = [("是" if k else "否", m) for k, m in typed]
@@ -291,7 +293,7 @@ def test_absorption_and_si_exemption_equal_the_validator(server: types.ModuleTyp
         ("大型", 100000, 0.16, 0.007, 0.002, "2020-02", "2020-06"),
         ("微型", 35218.4, 0.16, 0.007, 0.004, "2020-03", "2020-12"),
     ]
-    expected = [checks.expected_value(column, dict(zip(headers, r, strict=True)), ctx)
+    expected = [expected_value(column, dict(zip(headers, r, strict=True)), ctx)
                 for r in rows]
     # 小型: 16900 × 5; 大型: half for 2020-02…06 (the extended schedule) = 8450 × 5
     assert expected[:2] == [Decimal("84500.00"), Decimal("42250.00")]
@@ -302,20 +304,20 @@ def test_lpr_and_code_checks_equal_the_validator(server: types.ModuleType,
                                                  module: types.ModuleType) -> None:
     for as_of in (D(2020, 2, 19), D(2020, 2, 20), D(2020, 3, 11), D(2020, 12, 31)):
         ctx, column = _ctx("financing", as_of)
-        expected = checks.expected_value(column, {}, ctx)
+        expected = expected_value(column, {}, ctx)
         assert call(server, module, "FG_LPR", [[[serial(as_of)]]]) == [[float(expected)]]
 
     ctx, _ = _ctx("enterprises", AS_OF)
     codes = ["91431123MA4RB2L75Y", "91431123MA4RB2L75X", "91350100M000100Y43", "9143112"]
     got = _through_server(server, module, "FG_USCC_CHECK", [(c,) for c in codes])
     for code, answer in zip(codes, got, strict=True):
-        finding = checks.CELL_RULES["uscc"](code, ctx)
+        finding = CELL_RULES["uscc"].test(code, ctx)
         assert answer == (True if finding is None else finding["reason"])
     assert got[0] is True and got[1] is not True
     ids = ["11010519491231002X", "110105194902300021", "11010519491231002Y"]
     got = _through_server(server, module, "FG_IDCARD_CHECK", [(i,) for i in ids])
     for number, answer in zip(ids, got, strict=True):
-        finding = checks.CELL_RULES["idcard"](number, ctx)
+        finding = CELL_RULES["idcard"].test(number, ctx)
         assert answer == (True if finding is None else finding["reason"])
     assert got[0] is True and "19490230" in got[1]
 

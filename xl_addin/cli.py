@@ -18,7 +18,8 @@ from .core.normalize import parse_date
 from .outputs.atomic import write_text_atomic
 from .outputs.report import FORMATS, RENDERERS, render_table
 from .reading.limits import DEFAULT_LIMITS, MIB, Limits
-from .validation.batch import Batch, Checked, check_paths
+from .validation.batch import check_paths
+from .validation.outcome import Batch, Outcome
 
 if TYPE_CHECKING:
     from .core.policy import Policy
@@ -96,7 +97,7 @@ def run_check(paths: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
         from .validation.batch import collect
         task = bar.add_task("", total=len(collect(paths)))
 
-        def step(checked: Checked) -> None:
+        def step(checked: Outcome) -> None:
             bar.update(task, advance=1, description=escape(os.path.basename(checked.display)))
 
         return check_paths(paths, as_of, jobs, policy_path, progress=step, limits=limits)

@@ -58,8 +58,11 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class CheckSpec:
+    """One use of a registered rule (``rules.registry``): its id, its parameters, and the
+    severity the schema gives it (None: the rule's default)."""
+
     check: str
-    severity: str = "error"
+    severity: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
 
 
@@ -113,7 +116,7 @@ def schema_dir() -> Path:
 def _check(raw: dict[str, Any]) -> CheckSpec:
     raw = dict(raw)
     name = raw.pop("check")
-    severity = raw.pop("severity", "error")
+    severity = raw.pop("severity", None)
     return CheckSpec(name, severity, raw)
 
 
@@ -151,6 +154,17 @@ def load_workbook_spec(directory: str | None = None) -> WorkbookSpec:
     )
     return WorkbookSpec(top["name"], top["file_name"], sheets,
                         tuple(_check(c) for c in top.get("checks", ())))
+
+
+def cover_label(key: str) -> str:
+    """The label of 封面's field ``key`` (``township`` -> 填报单位), as cover.yaml spells it."""
+    return _cover_labels()[key]
+
+
+@functools.cache
+def _cover_labels() -> dict[str, str]:
+    cover = next(s for s in load_workbook_spec().sheets if s.kind == "keyvalue")
+    return {c.key: c.name for c in cover.columns}
 
 
 def sheet_order() -> dict[str, int]:

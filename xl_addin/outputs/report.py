@@ -17,7 +17,7 @@ from rich.text import Text
 from .. import __version__
 from ..core.messages import Lang, text
 from ..model.findings import Finding, Severity
-from ..validation.batch import Batch, Checked
+from ..validation.outcome import Batch, Outcome
 
 if TYPE_CHECKING:
     from ..validation.workbook import WorkbookResult
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "junit", "sarif", "github")
 
 
-def verdict(result: Checked | WorkbookResult, lang: Lang = "zh") -> str:
+def verdict(result: Outcome | WorkbookResult, lang: Lang = "zh") -> str:
     """通过, N 个错误，M 个警告, or 无法读取: one workbook's verdict."""
     if result.unreadable:
         return text("verdict_unreadable", lang)

@@ -15,7 +15,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from ..core.messages import Lang, text
-from ..validation.batch import Batch, Checked
+from ..validation.outcome import Batch, Outcome
 from .atomic import put_text, write_atomic
 from .indicators import (
     COUNTS,
@@ -34,7 +34,7 @@ from .template import HEADER_FILL
 class CountySummary:
     as_of: dt.date | None
     month: str
-    townships: list[Checked]  # readable workbooks, in township order
+    townships: list[Outcome]  # readable workbooks, in township order
     counts: dict[str, Any]
     rates: dict[str, Fraction | None]
 

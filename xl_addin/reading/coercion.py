@@ -27,7 +27,6 @@ from ..core.normalize import (
     parse_number,
     parse_yes_no,
 )
-from ..model.findings import Severity
 from ..model.spec import ColumnType
 from .cell_markers import CellError, Uncalculated
 
@@ -36,8 +35,7 @@ class Quirk(NamedTuple):
     """A finding about one value of a column, before it is given an address."""
 
     index: int
-    rule: str
-    severity: Severity
+    rule: str  # a rule of rules/cell.py, which holds its severity
     original: Any
     value: Any = None
 
@@ -191,11 +189,11 @@ def coerce_column(values: Sequence[Any], kind: ColumnType) -> Coerced:
         if raw is None or raw == "":
             continue
         if isinstance(raw, CellError):
-            quirks.append(Quirk(i, "formula_error", Severity.ERROR, raw.code))
+            quirks.append(Quirk(i, "formula_error", raw.code))
             unusable.add(i)
             continue
         if isinstance(raw, Uncalculated):
-            quirks.append(Quirk(i, "uncalculated", Severity.WARNING, str(raw)))
+            quirks.append(Quirk(i, "uncalculated", str(raw)))
             unusable.add(i)
             continue
         if isinstance(raw, str) and not raw.strip():
@@ -203,10 +201,10 @@ def coerce_column(values: Sequence[Any], kind: ColumnType) -> Coerced:
         try:
             value, quirk = parse(raw)
         except CalcError:
-            quirks.append(Quirk(i, bad_rule, Severity.ERROR, raw))
+            quirks.append(Quirk(i, bad_rule, raw))
             unusable.add(i)
             continue
         out[i] = value
         if quirk is not None:
-            quirks.append(Quirk(i, quirk, Severity.WARNING, raw, shown(value)))
+            quirks.append(Quirk(i, quirk, raw, shown(value)))
     return Coerced(out, quirks, unusable)

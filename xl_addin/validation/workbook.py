@@ -18,10 +18,17 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..core.codes import mask_id_number, mask_phone
-from ..core.numbers import to_decimal
+from ..core.messages import shown
 from ..core.policy import Policy, load_policy
 from ..model.findings import Finding, Severity, Tally, sort_key
-from ..model.spec import ColumnSpec, SheetSpec, WorkbookSpec, load_workbook_spec, sheet_order
+from ..model.spec import (
+    ColumnSpec,
+    SheetSpec,
+    WorkbookSpec,
+    cover_label,
+    load_workbook_spec,
+    sheet_order,
+)
 from ..reading.coercion import Quirk, coerce_column
 from ..reading.limits import DEFAULT_LIMITS, Limits
 from ..reading.reader import (
@@ -32,20 +39,10 @@ from ..reading.reader import (
     column_letter,
     read_workbook,
 )
-from ..rules.checks import (
-    CELL_RULES,
-    CURRENT,
-    ROW_RULES,
-    Ctx,
-    derived_matches,
-    division_problem,
-    expected_value,
-    liaison_counts,
-    python_value,
-    shown,
-    stock_after,
-)
+from ..rules.context import CURRENT, RuleContext, python_value
+from ..rules.cover import division_problem
 from ..rules.pandera_schema import Tag, build_schema
+from ..rules.registry import REGISTRY, rule
 
 
 @dataclass
@@ -93,14 +90,15 @@ def _typed_series(values: list[Any], column: ColumnSpec) -> pd.Series:
 class _SheetRun:
     """Validation of one sheet."""
 
-    def __init__(self, result: WorkbookResult, sheet: SheetData, ctx: Ctx) -> None:
+    def __init__(self, result: WorkbookResult, sheet: SheetData, ctx: RuleContext) -> None:
         self.result, self.sheet, self.ctx = result, sheet, ctx
         self.spec: SheetSpec = sheet.spec
         self.unusable: dict[str, set[int]] = {}
         self.findings: list[Finding] = []
 
-    def finding(self, column: str | None, index: int | None, rule: str, severity: Severity | str,
-                params: dict[str, Any], value: Any = None, expected: Any = None) -> None:
+    def finding(self, column: str | None, index: int | None, rule_id: str,
+                severity: Severity | str | None, params: dict[str, Any], value: Any = None,
+                expected: Any = None) -> None:
         sheet = self.sheet
         cell = sheet.address(column, index) if column in sheet.columns and index is not None \
             else (sheet.header_address(column) if column else None)
@@ -109,8 +107,9 @@ class _SheetRun:
         if spec is not None and _is_private(spec):
             value = _mask(spec, value)
             params = {k: (_mask(spec, v) if k == "value" else v) for k, v in params.items()}
-        self.findings.append(Finding(self.result.display, sheet.name, cell, row, column, rule,
-                                     Severity(severity), params, value, expected))
+        self.findings.append(REGISTRY[rule_id].finding(
+            self.result.display, sheet.name, cell, row, column, params, value, expected,
+            severity))
 
     def run(self) -> pd.DataFrame:
         present = [c.name for c in self.spec.columns if c.name in self.sheet.data]
@@ -142,12 +141,12 @@ class _SheetRun:
         else:
             params = {"original": _mask(column, quirk.original),
                       "value": _mask(column, quirk.value)}
-        self.finding(column.name, quirk.index, quirk.rule, quirk.severity, params,
+        self.finding(column.name, quirk.index, quirk.rule, None, params,
                      value=params["original"], expected=params["value"])
 
     def _failures(self, cases: pd.DataFrame, tags: dict[str, Tag], df: pd.DataFrame) -> None:
         seen: set[tuple[str, int]] = set()
-        extra: dict[str, pd.Series] = {}
+        facts: dict[str, Any] = {}  # per tag: what the rule's messages need, once per sheet
         for check, column, index in zip(cases["check"], cases["column"], cases["index"],
                                         strict=True):
             if index is None or pd.isna(index):
@@ -162,45 +161,22 @@ class _SheetRun:
             if i in self.unusable.get(tag.column, ()):
                 continue  # the coercion already reported this cell
             row = {c: self.ctx.values[c][i] for c in df.columns}  # the coerced values
-            self._report(tag, i, row, df, extra)
+            self._report(tag, i, row, df, facts, key)
 
     def _report(self, tag: Tag, i: int, row: dict[str, Any], df: pd.DataFrame,
-                extra: dict[str, pd.Series]) -> None:
-        column = tag.column
-        spec = self.spec.by_name[column]
-        value = row.get(column)
-        shown_value = shown(value)
-        if tag.rule == "required":
-            params: dict[str, Any] = {"column": column}
-        elif tag.rule == "unique":
-            params = {"column": column, "value": shown_value}
-        elif tag.rule == "enum":
-            params = {"column": column, "choices": "/".join(spec.enum), "value": shown_value}
-        elif tag.rule == "range":
-            params = {"column": column, "value": shown_value, **tag.args}
-            if spec.type == "rate":
-                params.update({k: _percent(params[k]) for k in ("value", "low", "high")})
-        elif tag.rule in CELL_RULES:
-            params = {"column": column, "value": shown_value,
-                      **(CELL_RULES[tag.rule](value, self.ctx) or {})}
-        elif tag.rule == "derived":
-            expected = expected_value(spec, row, self.ctx)
-            if expected is None or derived_matches(spec, value, expected):
-                return
-            params = {"column": column, "value": shown_value, "expected": shown(expected)}
-            self.finding(column, i, "derived", tag.severity, params, shown_value, shown(expected))
-            return
-        else:
-            if tag.rule == "shared_liaison":
-                if "count" not in extra:
-                    extra["count"] = liaison_counts(df[column])
-                row = {**row, "_count": int(extra["count"].iloc[i])}
-            if tag.rule == "running_stock":
-                if "stock" not in extra:
-                    extra["stock"] = stock_after(df)
-                row = {**row, "_stock": python_value(extra["stock"].iloc[i])}
-            params = ROW_RULES[tag.rule].params(tag.args, row, self.ctx)
-        self.finding(column, i, tag.rule, tag.severity, params, shown_value)
+                facts: dict[str, Any], key: str) -> None:
+        found = REGISTRY[tag.rule]
+        fact = None
+        if found.facts is not None:
+            if key not in facts:
+                facts[key] = found.facts(df, tag.args)
+            fact = facts[key].iloc[i]
+        params = found.explain(tag.args, row, self.ctx, fact)  # type: ignore[misc]
+        if params is None:
+            return  # the rule's own look at the row found nothing to say
+        value = shown(row.get(tag.column))
+        expected = params[found.expected_param] if found.expected_param else None
+        self.finding(tag.column, i, tag.rule, tag.severity, params, value, expected)
 
     def _total_row(self, df: pd.DataFrame) -> None:
         sheet = self.sheet
@@ -215,27 +191,20 @@ class _SheetRun:
                 continue
             total = df[name].sum()
             if abs(float(given) - float(total)) > 0.005:
-                cell = f"{_letter(sheet, name)}{sheet.total_row}"
-                self.findings.append(Finding(
-                    self.result.display, sheet.name, cell, sheet.total_row, name, "total_row",
-                    Severity.ERROR, {"column": name, "value": shown(given),
-                                     "expected": shown(python_value(total))},
-                    shown(given), shown(python_value(total))))
+                cell = f"{column_letter(sheet.columns[name])}{sheet.total_row}"
+                expected = shown(python_value(total))
+                self.findings.append(rule("total_row").finding(
+                    self.result.display, sheet.name, cell, sheet.total_row, name,
+                    {"column": name, "value": shown(given), "expected": expected},
+                    shown(given), expected))
 
 
-def _percent(value: Any) -> str:
-    number = to_decimal(value) * 100
-    return f"{number.normalize():f}%"
-
-
-def _letter(sheet: SheetData, name: str) -> str:
-    return column_letter(sheet.columns[name])
-
-
-def _cover(result: WorkbookResult, cover: CoverData | None, ctx_policy: Policy,
+def _cover(result: WorkbookResult, cover: CoverData | None, policy: Policy,
            as_of: dt.date | None) -> dt.date:
+    """Type 封面's fields into ``result.cover``; the 统计日期 the rules use."""
     typed: dict[str, Any] = {}
     findings = result.findings
+    township, code, date = (cover_label(k) for k in ("township", "division_code", "as_of"))
     if cover is not None:
         for column in cover.spec.columns:
             if column.name not in cover.values:
@@ -243,35 +212,32 @@ def _cover(result: WorkbookResult, cover: CoverData | None, ctx_policy: Policy,
             coerced = coerce_column([cover.values[column.name]], column.type)
             cell, row = cover.cells[column.name], cover.rows[column.name]
             for quirk in coerced.quirks:
-                findings.append(Finding(result.display, cover.name, cell, row, column.name,
-                                        quirk.rule, quirk.severity,
-                                        {"original": _mask(column, quirk.original),
-                                         "value": _mask(column, quirk.value)}))
+                findings.append(REGISTRY[quirk.rule].finding(
+                    result.display, cover.name, cell, row, column.name,
+                    {"original": _mask(column, quirk.original),
+                     "value": _mask(column, quirk.value)}))
             typed[column.name] = coerced.values[0]
             if column.required and coerced.values[0] is None and not coerced.unusable:
-                findings.append(Finding(result.display, cover.name, cell, row, column.name,
-                                        "required", Severity.ERROR, {"column": column.name}))
+                findings.append(rule("required").finding(
+                    result.display, cover.name, cell, row, column.name,
+                    {"column": column.name}))
     result.cover = typed
     named = _date_in_name(result.display)
-    chosen = as_of or typed.get("统计日期") or named or dt.date.today()
-    if as_of is None and typed.get("统计日期") is None:
-        findings.append(Finding(result.display, cover.name if cover else "封面", None, None,
-                                "统计日期", "no_as_of", Severity.WARNING,
-                                {"as_of": chosen.isoformat()}))
-    elif named and typed.get("统计日期") and named != typed["统计日期"] and cover is not None:
-        cell, row = cover.cells["统计日期"], cover.rows["统计日期"]
-        findings.append(Finding(result.display, cover.name, cell, row, "统计日期",
-                                "name_date_mismatch", Severity.WARNING,
-                                {"value": typed["统计日期"].isoformat(),
-                                 "expected": named.isoformat()}))
-    if cover is not None and typed.get("填报单位") and typed.get("区划代码"):
-        ctx = Ctx(chosen, ctx_policy, cover.spec)
-        problem = division_problem(typed["填报单位"], typed["区划代码"], ctx)
+    chosen = as_of or typed.get(date) or named or dt.date.today()
+    if as_of is None and typed.get(date) is None:
+        findings.append(rule("no_as_of").finding(
+            result.display, cover.name if cover else "封面", column=date,
+            params={"as_of": chosen.isoformat()}))
+    elif named and typed.get(date) and named != typed[date] and cover is not None:
+        findings.append(rule("name_date_mismatch").finding(
+            result.display, cover.name, cover.cells[date], cover.rows[date], date,
+            {"value": typed[date].isoformat(), "expected": named.isoformat()}))
+    if cover is not None and typed.get(township) and typed.get(code):
+        problem = division_problem(typed[township], typed[code], policy)
         if problem:
-            cell, row = cover.cells["区划代码"], cover.rows["区划代码"]
-            findings.append(Finding(result.display, cover.name, cell, row, "区划代码",
-                                    "division_code", Severity.ERROR, problem, problem["value"],
-                                    problem["expected"]))
+            findings.append(rule("division_code").finding(
+                result.display, cover.name, cover.cells[code], cover.rows[code], code,
+                problem, problem["value"], problem["expected"]))
     return chosen
 
 
@@ -289,30 +255,22 @@ def _date_in_name(display: str) -> dt.date | None:
         return None
 
 
-def _exists_in(result: WorkbookResult, data: WorkbookData, spec: WorkbookSpec) -> None:
+def _between_sheets(result: WorkbookResult, data: WorkbookData, spec: WorkbookSpec,
+                    values: dict[str, dict[str, list[Any]]]) -> None:
+    """The rules between the sheets of the workbook (workbook.yaml's ``checks:``), over the
+    coerced values of each sheet present (``values``: sheet name -> column -> values)."""
     for check in spec.checks:
-        if check.check != "exists_in":
-            continue
-        sheet_spec = spec.sheet(check.args["sheet"])
-        frame = result.tables.get(sheet_spec.key)
-        if frame is None or check.args["column"] not in frame:
-            continue
-        known: set[Any] = set()
-        where = []
-        for other, column in check.args["in"]:
-            other_frame = result.tables.get(spec.sheet(other).key)
-            where.append(f"{other}.{column}")
-            if other_frame is not None and column in other_frame:
-                known.update(other_frame[column].dropna().tolist())
-        sheet = data.sheets[sheet_spec.key]
-        column = check.args["column"]
-        for i, value in enumerate(frame[column].tolist()):
-            if value is None or value in known:
+        found = REGISTRY[check.check]
+        for args in found.uses(check.args):
+            sheet = data.sheets.get(spec.sheet(args["sheet"]).key)
+            if sheet is None:
                 continue
-            result.findings.append(Finding(
-                result.display, sheet.name, sheet.address(column, i), sheet.rows[i], column,
-                "exists_in", Severity(check.severity),
-                {"column": column, "value": value, "where": " 或 ".join(where)}, value))
+            column = args["column"]
+            for i, value in found.test(values, args):  # type: ignore[misc]
+                params = found.explain(args, value)  # type: ignore[misc]
+                result.findings.append(found.finding(
+                    result.display, sheet.name, sheet.address(column, i), sheet.rows[i],
+                    column, params, value, severity=check.severity))
 
 
 def validate_data(data: WorkbookData, as_of: dt.date | None = None, policy: Policy | None = None,
@@ -322,12 +280,15 @@ def validate_data(data: WorkbookData, as_of: dt.date | None = None, policy: Poli
     policy = policy or load_policy()
     result = WorkbookResult(data.path, data.display, list(data.findings), policy=policy.label)
     result.as_of = _cover(result, data.cover, policy, as_of)
+    values: dict[str, dict[str, list[Any]]] = {}
     for key, sheet in data.sheets.items():
-        run = _SheetRun(result, sheet, Ctx(result.as_of, policy, sheet.spec))
+        ctx = RuleContext(result.as_of, policy, sheet.spec)
+        run = _SheetRun(result, sheet, ctx)
         result.tables[key] = run.run()
         result.findings.extend(run.findings)
+        values[sheet.spec.sheet] = ctx.values
     result.addresses = data.sheets
-    _exists_in(result, data, spec)
+    _between_sheets(result, data, spec, values)
     order = sheet_order()
     result.findings.sort(key=lambda f: sort_key(f, order))
     return result

@@ -9,32 +9,31 @@ from __future__ import annotations
 import datetime as dt
 
 from ..core.policy import load_policy
-from ..model.findings import Finding, Severity
 from ..model.spec import load_workbook_spec
 from ..outputs.indicators import Context, compute_counts, previous_month
 from ..reading.limits import Limits
-from .batch import Checked
+from ..rules.registry import rule
+from .outcome import Outcome
 from .workbook import WorkbookResult, validate_path
 
 
 def check_workbook(path: str, display: str, as_of: dt.date | None, policy_path: str | None,
-                   month: str | None, limits: Limits) -> Checked:
+                   month: str | None, limits: Limits) -> Outcome:
     """The outcome of checking the workbook at ``path``."""
     policy = load_policy(policy_path)
     result = validate_path(path, display, as_of, policy, limits)
     if result.error is not None:
-        finding = Finding(display, None, None, None, None, result.error.rule, Severity.ERROR,
-                          result.error.params)
-        return Checked(path, display, [finding], unreadable=True, policy=policy.label)
+        finding = rule(result.error.code).finding(display, params=result.error.params)
+        return Outcome(path, display, [finding], unreadable=True, policy=policy.label)
     context = Context(month or previous_month(result.as_of or dt.date.today()), result.cover)
-    return Checked(path, display, result.findings, cover=result.cover, as_of=result.as_of,
+    return Outcome(path, display, result.findings, cover=result.cover, as_of=result.as_of,
                    counts=compute_counts(result.tables, context), keys=county_keys(result),
                    policy=policy.label)
 
 
 def county_keys(result: WorkbookResult) -> dict[str, list[tuple[str, str, str]]]:
     """"sheet.column" → (value, sheet, cell) of every value of a column that must be unique
-    across the county (compared between workbooks by ``batch.cross_checks``)."""
+    across the county (compared between workbooks by ``rules.county``)."""
     keys: dict[str, list[tuple[str, str, str]]] = {}
     for sheet in load_workbook_spec().data_sheets:
         for column in sheet.columns:

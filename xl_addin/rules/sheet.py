@@ -1,0 +1,54 @@
+"""Rules of a sheet as a whole: its header and fields (the reader applies them), its 合计
+row against the sum of its rows, and the running stock of 防疫物资 in date order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..core.messages import shown
+from ..model.findings import Severity
+from .registry import Args, Rule, Scope, Source, declare, register
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .context import RuleContext
+
+E, W = Severity.ERROR, Severity.WARNING
+
+declare("no_header", Scope.SHEET, Source.LAYOUT, E,
+        "no header row with the standard headers near the top of the sheet")
+declare("missing_column", Scope.SHEET, Source.LAYOUT, E, "a standard column is missing")
+declare("missing_field", Scope.SHEET, Source.LAYOUT, E, "a field of 封面 is missing")
+declare("blank_rows_inside", Scope.SHEET, Source.LAYOUT, W,
+        "blank rows inside the data (skipped)")
+declare("total_row", Scope.SHEET, Source.SCHEMA, E,
+        "a 合计 row's figure differs from the sum of the rows (the sheet's ``totals:``)")
+
+STOCK_COLUMNS = ("日期", "物资名称", "收支", "数量")
+
+
+def stock_after(df: pd.DataFrame) -> pd.Series:
+    """The running stock of each 物资名称 after each row, in date order (stable)."""
+    sign = df["收支"].map({"入库": 1, "发放": -1}).fillna(0)
+    delta = df["数量"].astype("Float64").fillna(0) * sign
+    order = df.sort_values("日期", kind="stable").index
+    stock = delta.loc[order].groupby(df.loc[order, "物资名称"]).cumsum()
+    return stock.reindex(df.index)
+
+
+def _running_stock(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
+    return ~(stock_after(df) < 0).fillna(False)
+
+
+def _stock_explain(args: Args, row: dict[str, Any], ctx: Any, stock: Any) -> dict[str, Any]:
+    from .context import python_value
+
+    return {"item": shown(row["物资名称"]), "stock": shown(python_value(stock))}
+
+
+register(Rule("running_stock", Scope.SHEET, Source.SCHEMA, E,
+              "the stock of an item, in date order, must never go below zero",
+              reads=lambda args: STOCK_COLUMNS, marks=lambda args: "数量",
+              test=_running_stock, facts=lambda df, args: stock_after(df),
+              explain=_stock_explain))
