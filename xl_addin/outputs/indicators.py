@@ -24,7 +24,7 @@ Tables = Mapping[str, pd.DataFrame]
 
 
 @dataclass(frozen=True)
-class Context:
+class IndicatorContext:
     """What an indicator needs besides the tables."""
 
     project_month: str  # "2020-02": projects planned for this month
@@ -36,7 +36,7 @@ class Count:
     key: str
     label: str
     unit: str
-    compute: Callable[[Tables, Context], Any]
+    compute: Callable[[Tables, IndicatorContext], Any]
     formula: str  # with {sheet.header} column references and {month}
     money: bool = False
 
@@ -65,12 +65,12 @@ class Rate:
         return "0." + "0" * self.decimals + "%"
 
 
-def _rows(sheet: str) -> Callable[[Tables, Context], int]:
+def _rows(sheet: str) -> Callable[[Tables, IndicatorContext], int]:
     return lambda t, c: len(t[sheet]) if sheet in t else 0
 
 
-def _sum(sheet: str, column: str) -> Callable[[Tables, Context], Any]:
-    def compute(t: Tables, c: Context) -> Any:
+def _sum(sheet: str, column: str) -> Callable[[Tables, IndicatorContext], Any]:
+    def compute(t: Tables, c: IndicatorContext) -> Any:
         if sheet not in t or column not in t[sheet]:
             return 0
         return _total(t[sheet][column])
@@ -89,9 +89,9 @@ def _total(series: pd.Series) -> Any:
     return int(total) if total == total.to_integral_value() else total
 
 
-def _where(sheet: str, mask: Callable[[pd.DataFrame, Context], pd.Series],
-           column: str | None = None) -> Callable[[Tables, Context], Any]:
-    def compute(t: Tables, c: Context) -> Any:
+def _where(sheet: str, mask: Callable[[pd.DataFrame, IndicatorContext], pd.Series],
+           column: str | None = None) -> Callable[[Tables, IndicatorContext], Any]:
+    def compute(t: Tables, c: IndicatorContext) -> Any:
         if sheet not in t or t[sheet].empty:
             return 0
         frame = t[sheet]
@@ -100,27 +100,27 @@ def _where(sheet: str, mask: Callable[[pd.DataFrame, Context], pd.Series],
     return compute
 
 
-def _eq(column: str, value: Any) -> Callable[[pd.DataFrame, Context], pd.Series]:
+def _eq(column: str, value: Any) -> Callable[[pd.DataFrame, IndicatorContext], pd.Series]:
     return lambda f, c: f[column] == value
 
 
-def _month(column: str) -> Callable[[pd.DataFrame, Context], pd.Series]:
+def _month(column: str) -> Callable[[pd.DataFrame, IndicatorContext], pd.Series]:
     return lambda f, c: f[column] == c.project_month
 
 
-def _month_and(column: str, other: str, value: Any) -> Callable[[pd.DataFrame, Context], pd.Series]:
+def _month_and(column: str, other: str, value: Any) -> Callable[[pd.DataFrame, IndicatorContext], pd.Series]:
     return lambda f, c: (f[column] == c.project_month) & (f[other] == value)
 
 
-def _positive(column: str) -> Callable[[pd.DataFrame, Context], pd.Series]:
+def _positive(column: str) -> Callable[[pd.DataFrame, IndicatorContext], pd.Series]:
     return lambda f, c: f[column].fillna(0) > 0
 
 
-def _supplies(item: str, direction: str) -> Callable[[pd.DataFrame, Context], pd.Series]:
+def _supplies(item: str, direction: str) -> Callable[[pd.DataFrame, IndicatorContext], pd.Series]:
     return lambda f, c: (f["物资名称"] == item) & (f["收支"] == direction)
 
 
-def _cover(field: str) -> Callable[[Tables, Context], Any]:
+def _cover_value(field: str) -> Callable[[Tables, IndicatorContext], Any]:
     return lambda t, c: c.cover.get(field) or 0
 
 
@@ -206,7 +206,7 @@ COUNTS: tuple[Count, ...] = (
     ),
     Count("masks_in", "口罩入库", "个", _where("supplies", _supplies("口罩", "入库"), "数量"),
           'SUMIFS({防疫物资.数量},{防疫物资.物资名称},"口罩",{防疫物资.收支},"入库")'),
-    Count("agm_tests", "AGM检测", "人次", _cover("AGM检测人次"), "N({封面.AGM检测人次})"),
+    Count("agm_tests", "AGM检测", "人次", _cover_value("AGM检测人次"), "N({封面.AGM检测人次})"),
 )
 
 RATES: tuple[Rate, ...] = (
@@ -232,7 +232,7 @@ def month_label(month: str) -> str:
     return f"{int(month[5:7])}月"
 
 
-def compute_counts(tables: Tables, context: Context) -> dict[str, Any]:
+def compute_counts(tables: Tables, context: IndicatorContext) -> dict[str, Any]:
     return {c.key: c.compute(tables, context) for c in COUNTS}
 
 

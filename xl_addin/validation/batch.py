@@ -54,9 +54,9 @@ def check_one(path: str, display: str, as_of: dt.date | None = None,
     already; the parent process, which only schedules the files and renders the report,
     never imports pandas, pandera or pydantic)."""
     with paused_gc():
-        from .worker import check_workbook
+        from .worker import outcome_of
 
-        return check_workbook(path, display, as_of, policy_path, month, limits)
+        return outcome_of(path, display, as_of, policy_path, month, limits)
 
 
 @contextlib.contextmanager

@@ -199,7 +199,7 @@ class _SheetRun:
                     shown(given), expected))
 
 
-def _cover(result: WorkbookResult, cover: CoverData | None, policy: Policy,
+def _read_cover(result: WorkbookResult, cover: CoverData | None, policy: Policy,
            as_of: dt.date | None) -> dt.date:
     """Type 封面's fields into ``result.cover``; the 统计日期 the rules use."""
     typed: dict[str, Any] = {}
@@ -279,7 +279,7 @@ def validate_data(data: WorkbookData, as_of: dt.date | None = None, policy: Poli
     spec = spec or load_workbook_spec()
     policy = policy or load_policy()
     result = WorkbookResult(data.path, data.display, list(data.findings), policy=policy.label)
-    result.as_of = _cover(result, data.cover, policy, as_of)
+    result.as_of = _read_cover(result, data.cover, policy, as_of)
     values: dict[str, dict[str, list[Any]]] = {}
     for key, sheet in data.sheets.items():
         ctx = RuleContext(result.as_of, policy, sheet.spec)

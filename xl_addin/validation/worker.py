@@ -10,14 +10,14 @@ import datetime as dt
 
 from ..core.policy import load_policy
 from ..model.spec import load_workbook_spec
-from ..outputs.indicators import Context, compute_counts, previous_month
+from ..outputs.indicators import IndicatorContext, compute_counts, previous_month
 from ..reading.limits import Limits
 from ..rules.registry import rule
 from .outcome import Outcome
 from .workbook import WorkbookResult, validate_path
 
 
-def check_workbook(path: str, display: str, as_of: dt.date | None, policy_path: str | None,
+def outcome_of(path: str, display: str, as_of: dt.date | None, policy_path: str | None,
                    month: str | None, limits: Limits) -> Outcome:
     """The outcome of checking the workbook at ``path``."""
     policy = load_policy(policy_path)
@@ -25,7 +25,8 @@ def check_workbook(path: str, display: str, as_of: dt.date | None, policy_path: 
     if result.error is not None:
         finding = rule(result.error.code).finding(display, params=result.error.params)
         return Outcome(path, display, [finding], unreadable=True, policy=policy.label)
-    context = Context(month or previous_month(result.as_of or dt.date.today()), result.cover)
+    month = month or previous_month(result.as_of or dt.date.today())
+    context = IndicatorContext(month, result.cover)
     return Outcome(path, display, result.findings, cover=result.cover, as_of=result.as_of,
                    counts=compute_counts(result.tables, context), keys=county_keys(result),
                    policy=policy.label)
