@@ -89,7 +89,7 @@ def test_rules_read_from_workbooks_have_a_real_case() -> None:
 
 # --- one workbook of edits, validated once -----------------------------------------------------
 
-_REAL_CHECK = worker_module.check_workbook
+_REAL_CHECK = worker_module.outcome_of
 
 
 def _faulty_check(path: str, display: str, *args: Any) -> Any:
@@ -159,7 +159,7 @@ class Results:
     @staticmethod
     def _run(files: list[str], limits: Limits) -> Batch:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(worker_module, "check_workbook", _faulty_check)
+            patch.setattr(worker_module, "outcome_of", _faulty_check)
             return check_paths(files, jobs=1, limits=limits)
 
 
