@@ -136,6 +136,11 @@ _cell_rule("wan_magnitude", _wan, "an amount in 万元 above 10 亿: probably ty
            severity=W)
 
 
+def cell_rule_severity(rule: Rule, column_severity: str) -> Severity:
+    """A cell rule that is only ever a 警告 stays one; the others take the column's."""
+    return rule.severity if rule.severity is Severity.WARNING else Severity(column_severity)
+
+
 def cell_rule_ok(rule_id: str, values: list[Any], ctx: Any) -> list[bool]:
     """True where a value passes cell rule ``rule_id`` (blanks pass). Each distinct value is
     checked once, or, for a rule checked in bulk, the column at once when it holds text."""
@@ -153,4 +158,4 @@ def cell_rule_ok(rule_id: str, values: list[Any], ctx: Any) -> list[bool]:
     return [True if v is None else verdicts[v] for v in values]
 
 
-__all__ = ["CELL_RULES", "MOBILE", "PHONE", "WAN_LIMIT", "cell_rule_ok"]
+__all__ = ["CELL_RULES", "MOBILE", "PHONE", "WAN_LIMIT", "cell_rule_ok", "cell_rule_severity"]

@@ -19,7 +19,7 @@ from pandera import extensions
 
 from ..model.findings import Severity
 from ..model.spec import ColumnSpec, SheetSpec
-from .cell import CELL_RULES, cell_rule_ok
+from .cell import CELL_RULES, cell_rule_ok, cell_rule_severity
 from .context import CURRENT
 from .registry import REGISTRY, all_rules
 
@@ -83,9 +83,7 @@ def _column_checks(spec: ColumnSpec, tags: dict[str, Tag]) -> list[pa.Check]:
             "range", spec.severity, {"low": low, "high": high, "rate": spec.type == "rate"})))
     for name in spec.checks:
         if name in CELL_RULES:
-            rule = CELL_RULES[name]
-            # a rule that is only ever a 警告 stays one; others take the column's severity
-            severity = rule.severity if rule.severity is Severity.WARNING else spec.severity
+            severity = cell_rule_severity(CELL_RULES[name], spec.severity)
             out.append(pa.Check.fg_cell_rule(rule=name, ignore_na=False,
                                              error=tag(name, severity, {})))
     return out

@@ -39,6 +39,7 @@ from ..reading.reader import (
     column_letter,
     read_workbook,
 )
+from ..rules.cell import CELL_RULES, cell_rule_severity
 from ..rules.context import CURRENT, RuleContext, python_value
 from ..rules.cover import division_problem
 from ..rules.pandera_schema import Tag, build_schema
@@ -200,7 +201,7 @@ class _SheetRun:
 
 
 def _read_cover(result: WorkbookResult, cover: CoverData | None, policy: Policy,
-           as_of: dt.date | None) -> dt.date:
+                as_of: dt.date | None) -> dt.date:
     """Type 封面's fields into ``result.cover``; the 统计日期 the rules use."""
     typed: dict[str, Any] = {}
     findings = result.findings
@@ -216,11 +217,21 @@ def _read_cover(result: WorkbookResult, cover: CoverData | None, policy: Policy,
                     result.display, cover.name, cell, row, column.name,
                     {"original": _mask(column, quirk.original),
                      "value": _mask(column, quirk.value)}))
-            typed[column.name] = coerced.values[0]
-            if column.required and coerced.values[0] is None and not coerced.unusable:
+            typed[column.name] = value = coerced.values[0]
+            if column.required and value is None and not coerced.unusable:
                 findings.append(rule("required").finding(
                     result.display, cover.name, cell, row, column.name,
                     {"column": column.name}))
+            for name in column.checks:  # the cell rules of a field (联系电话: phone)
+                cell_rule = CELL_RULES.get(name)
+                if cell_rule is None or value is None or cell_rule.test(value, None) is None:
+                    continue
+                params = cell_rule.explain({"column": column.name},  # type: ignore[misc]
+                                           {column.name: value}, None, None)
+                params["value"] = _mask(column, params["value"])
+                findings.append(cell_rule.finding(
+                    result.display, cover.name, cell, row, column.name, params,
+                    params["value"], severity=cell_rule_severity(cell_rule, column.severity)))
     result.cover = typed
     named = _date_in_name(result.display)
     chosen = as_of or typed.get(date) or named or dt.date.today()
