@@ -301,26 +301,37 @@ def test_the_generated_module_names_its_generator(sources: Sources) -> None:
     assert build.register_module is vba_source.register_module
 
 
-def vba_project_stream(path: Path) -> bytes:
-    """The ``VBA/_VBA_PROJECT`` stream of a workbook's vbaProject.bin: Excel writes its
-    compiled cache there; a source-only project (ms-ovba, other libraries) has the 7-byte
-    form that Excel recompiles on load (MS-OVBA 2.3.4.1)."""
+def vba_layout(path: Path) -> tuple[bytes, dict[str, int]]:
+    """A workbook's ``VBA/_VBA_PROJECT`` stream and, per module, the offset of its source
+    in its stream (oletools' ``textoffset``). Excel writes its compiled cache into both; a
+    project or module written by another library is source only: the 7-byte stream
+    (MS-OVBA 2.3.4.1) and offset 0."""
     import olefile
+    from oletools.olevba import VBA_Project
 
     with olefile.OleFileIO(parts(path)["xl/vbaProject.bin"]) as ole:
-        return ole.openstream("VBA/_VBA_PROJECT").read()
+        stream = ole.openstream("VBA/_VBA_PROJECT").read()
+        project = VBA_Project(ole, "", "PROJECT", "VBA/dir", relaxed=False)
+        project.parse_project_stream()
+        list(project.parse_modules())
+        return stream, {m.name: m.textoffset for m in project.modules}
 
 
 def test_which_xlwings_files_excel_wrote() -> None:
-    """The controls below, told apart by their _VBA_PROJECT stream: xlwings' add-ins
-    (xlwings.xlam, quickstart_addin_ribbon.xlam) are source-only (xlwings' release
-    process rewrites their VBA with a non-Excel library), quickstart.xlsm was saved by
-    Excel."""
+    """The controls below, told apart: xlwings' add-ins (xlwings.xlam,
+    quickstart_addin_ribbon.xlam) are not Excel-written. xlwings' release process rewrote
+    one module (``Main``, ``xlwings``) with a non-Excel library: it is source only, the
+    other modules keep Excel's compiled code, and _VBA_PROJECT is the source-only form.
+    quickstart.xlsm was saved by Excel."""
     source_only = bytes.fromhex("cc61ffff000100")  # reserved 0x61CC, version 0xFFFF
-    assert vba_project_stream(XLWINGS_DIR / "addin" / "xlwings.xlam") == source_only
-    assert vba_project_stream(XLWINGS_DIR / "quickstart_addin_ribbon.xlam") == source_only
-    excel = vba_project_stream(XLWINGS_DIR / "quickstart.xlsm")
-    assert excel[:2] == b"\xcc\x61" and excel[2:4] != b"\xff\xff" and len(excel) > 1000
+    stream, offsets = vba_layout(XLWINGS_DIR / "addin" / "xlwings.xlam")
+    assert stream == source_only and offsets["Main"] == 0 and offsets["Config"] > 0
+    stream, offsets = vba_layout(XLWINGS_DIR / "quickstart_addin_ribbon.xlam")
+    assert stream == source_only and offsets["xlwings"] == 0 and offsets["RibbonMyAddin"] > 0
+    stream, offsets = vba_layout(XLWINGS_DIR / "quickstart.xlsm")
+    assert stream[:2] == b"\xcc\x61" and stream[2:4] != b"\xff\xff" and len(stream) > 1000
+    assert set(offsets) == {"ThisWorkbook", "Sheet1", "Sheet2", "Module1"}
+    assert all(offset > 0 for offset in offsets.values())
 
 
 def test_libreoffice_reads_the_same_vba(built: tuple[Path, Any], sources: Sources,

@@ -46,9 +46,10 @@ def _attr(name: str, value: str) -> str:
     return f'{name}="{escape(value, {chr(34): "&quot;"})}"'
 
 
-def expected_elements(lang: Lang = "zh") -> list[tuple[str, dict[str, str]]]:
-    """The tab, its groups and their buttons as the table defines them, in document order:
-    (element name, attributes)."""
+def tab_elements(lang: Lang = "zh") -> list[tuple[str, dict[str, str]]]:
+    """The tab, its groups and their buttons as the table defines them, in document order,
+    as (element name, attributes): what the ribbon part is written from and checked
+    against."""
     elements = [("tab", {"id": TAB.id, "label": text(TAB.label, lang)})]
     for group in TAB.groups:
         elements.append(("group", {"id": group.id, "label": text(group.label, lang)}))
@@ -61,20 +62,26 @@ def expected_elements(lang: Lang = "zh") -> list[tuple[str, dict[str, str]]]:
 
 
 def tab_lines(lang: Lang = "zh") -> list[str]:
-    """The tab element, one line per element and a button's attributes over four lines."""
-    lines = [f"<tab {_attr('id', TAB.id)} {_attr('label', text(TAB.label, lang))}>"]
-    for group in TAB.groups:
-        lines.append(f"  <group {_attr('id', group.id)} "
-                     f"{_attr('label', text(group.label, lang))}>")
-        for b in group.buttons:
-            label = text(b.label, lang)
+    """The tab element written from ``tab_elements``: one line per tab and group, a
+    button's id, label, size and imageMso on its first line and each further attribute on
+    a line of its own."""
+    lines: list[str] = []
+    in_group = False
+    for kind, attributes in tab_elements(lang):
+        written = [_attr(name, value) for name, value in attributes.items()]
+        if kind == "tab":
+            lines.append(f"<tab {' '.join(written)}>")
+        elif kind == "group":
+            if in_group:
+                lines.append("  </group>")
+            lines.append(f"  <group {' '.join(written)}>")
+            in_group = True
+        else:
             head = "    <button "
-            more = " " * len(head)
-            lines += [head + " ".join([_attr("id", b.id), _attr("label", label),
-                                       _attr("size", b.size), _attr("imageMso", b.image_mso)]),
-                      more + _attr("onAction", ON_ACTION),
-                      more + _attr("screentip", label),
-                      more + _attr("supertip", text(b.tip, lang)) + "/>"]
+            lines += [head + " ".join(written[:4]),
+                      *(" " * len(head) + attribute for attribute in written[4:])]
+            lines[-1] += "/>"
+    if in_group:
         lines.append("  </group>")
     lines.append("</tab>")
     return lines
@@ -179,7 +186,7 @@ def _table_problems(root: Any, lang: Lang) -> list[str]:
     found = [(e.tag[len(_NS):], dict(e.attrib)) for e in tabs[0].iter()
              if isinstance(e.tag, str) and e.tag.startswith(_NS)]
     problems = []
-    for seen, wanted in zip_longest(found, expected_elements(lang)):
+    for seen, wanted in zip_longest(found, tab_elements(lang)):
         if seen == wanted:
             continue
         if seen is None or wanted is None:
@@ -225,5 +232,5 @@ def check_ribbon(xml: bytes, modules: dict[str, str], schema: Any = None,
 
 
 __all__ = ["CUSTOMUI_NS", "TAB_PLACEHOLDER", "XSD_ENV", "XSD_NAME", "check_ribbon",
-           "default_xsd", "expected_elements", "load_schema", "locate_xsd",
-           "not_validated_note", "procedures", "ribbon_xml", "schema_problems", "tab_lines"]
+           "default_xsd", "load_schema", "locate_xsd", "not_validated_note", "procedures",
+           "ribbon_xml", "schema_problems", "tab_elements", "tab_lines"]
