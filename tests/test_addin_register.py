@@ -18,7 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xl_addin.addin_build import build
+from xl_addin.addin_build import build, checks, errors, vba_project, vba_source
+from xl_addin.addin_build.sources import Sources, load_sources
 from xl_addin.functions import udfs
 from xl_addin.functions.docs import CATEGORY, DOCS, FunctionDoc
 
@@ -155,12 +156,12 @@ def continuations(code: str) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def sources() -> build.Sources:
-    return build.load_sources()
+def sources() -> Sources:
+    return load_sources()
 
 
 @pytest.fixture(scope="module")
-def code(sources: build.Sources) -> str:
+def code(sources: Sources) -> str:
     return sources.modules[MODULE]
 
 
@@ -175,11 +176,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_module_is_generated_from_function_docs_and_ascii(code: str) -> None:
-    assert code == build.register_module()
+    assert code == vba_source.register_module()
     assert code.isascii()
     assert code.startswith(f'Attribute VB_Name = "{MODULE}"\r\n')
     assert "\r\nOption Explicit\r\n" in code
-    assert build.check_modules({MODULE: code}) == []
+    assert checks.check_modules({MODULE: code}) == []
     assert not re.search(r"[\u4e00-\u9fff]", code)
 
 
@@ -212,7 +213,7 @@ def test_oletools_evaluates_the_strings_to_the_same_text(code: str) -> None:
 
 
 def test_every_fg_function_is_registered_once_with_its_wrapper_arguments(
-        sources: build.Sources, code: str) -> None:
+        sources: Sources, code: str) -> None:
     found = registrations(code)
     names = [name for name, _, _ in found]
     assert len(names) == len(set(names)) == len(udfs.FUNCTIONS) == 16
@@ -228,7 +229,7 @@ def test_every_fg_function_is_registered_once_with_its_wrapper_arguments(
     assert code.count(f'{HELPER} "') == len(names)
 
 
-def test_lines_and_continuations_within_vba_limits(sources: build.Sources, code: str) -> None:
+def test_lines_and_continuations_within_vba_limits(sources: Sources, code: str) -> None:
     for name, text in sources.modules.items():
         assert max(len(line) for line in text.split("\r\n")) <= 1023, name
         assert max(continuations(text)) <= 24, name
@@ -278,12 +279,12 @@ def test_failures_are_retried_once_when_excel_is_idle(code: str) -> None:
 def test_build_includes_the_module_and_oletools_reads_it_back(built: Path, code: str) -> None:
     with zipfile.ZipFile(built) as archive:
         vba = archive.read("xl/vbaProject.bin")
-    _, modules = build.read_vba_project(vba)
+    _, modules = vba_project.read_vba_project(vba)
     by_name = {m.name: m for m in modules}
     assert by_name[MODULE].kind == "module"  # a standard module: where Auto_Open runs
     assert by_name[MODULE].code == code
     assert registrations(by_name[MODULE].code) == registrations(code)
-    assert build.verify_project_stream(
+    assert vba_project.verify_project_stream(
         vba, ["xlwings", "FgfcRibbon", "xlwings_udfs", MODULE]) == []
 
 
@@ -294,7 +295,7 @@ def test_the_entry_point_is_what_excel_runs_on_load(built: Path) -> None:
     Workbook_Open anywhere (ThisWorkbook is written without code), so nothing else runs
     and nothing runs twice."""
     with zipfile.ZipFile(built) as archive:
-        _, modules = build.read_vba_project(archive.read("xl/vbaProject.bin"))
+        _, modules = vba_project.read_vba_project(archive.read("xl/vbaProject.bin"))
     autos = [(m.name, m.kind) for m in modules
              if re.search(r"^\s*(?:Public |Private )?Sub Auto_Open\(", m.code, re.M | re.I)]
     assert autos == [(MODULE, "module")]
@@ -313,69 +314,69 @@ def test_the_entry_point_is_what_excel_runs_on_load(built: Path) -> None:
 
 
 def test_build_check_runs_on_the_built_file(built: Path) -> None:
-    assert build.check_addin(built.read_bytes()) == []  # modules read back, then checked
+    assert checks.check_addin(built.read_bytes()) == []  # modules read back, then checked
 
 
 # --- the checks catch what they should ----------------------------------------------------
 
 
-def test_registration_check_catches_mistakes(sources: build.Sources, code: str) -> None:
+def test_registration_check_catches_mistakes(sources: Sources, code: str) -> None:
     modules = dict(sources.modules)
-    assert build.check_registration(modules) == []
+    assert checks.check_registration(modules) == []
     missing = dict(modules, FgfcRegister=code.replace("    Register_FG_LPR\r\n", ""))
     assert any("does not call Register_FG_LPR" in p
-               for p in build.check_registration(missing))
+               for p in checks.check_registration(missing))
     twice = dict(modules, FgfcRegister=code.replace(
         '    FgfcMacroOptions "FG_LPR"', '    FgfcMacroOptions "FG_RATE"'))
-    problems = build.check_registration(twice)
+    problems = checks.check_registration(twice)
     assert any("FG_RATE is registered more than once" in p for p in problems)
     assert any("registers" in p and "xlwings_udfs has" in p for p in problems)
     second_auto = dict(modules, FgfcRibbon=modules["FgfcRibbon"] + "Sub Auto_Open()\r\nEnd Sub\r\n")
     assert any("Auto_Open must be in FgfcRegister alone" in p
-               for p in build.check_registration(second_auto))
+               for p in checks.check_registration(second_auto))
     no_call = dict(modules, FgfcRegister=code.replace(
         f"Sub Auto_Open()\r\n    {ENTRY}\r\n", "Sub Auto_Open()\r\n"))
-    assert build.check_registration(no_call) == [
+    assert checks.check_registration(no_call) == [
         f"FgfcRegister: Auto_Open does not call {ENTRY}"]
     no_module = {k: v for k, v in modules.items() if k != MODULE}
-    assert build.check_registration(no_module) == [
+    assert checks.check_registration(no_module) == [
         "no module FgfcRegister: the FG_ functions would have no help"]
     no_udfs = {k: v for k, v in modules.items() if k not in (MODULE, "xlwings_udfs")}
-    assert build.check_registration(no_udfs) == []
+    assert checks.check_registration(no_udfs) == []
 
 
 def test_without_cell_functions_there_is_nothing_to_register() -> None:
-    sources = build.load_sources(udfs=lambda: None)
+    sources = load_sources(udfs=lambda: None)
     assert MODULE not in sources.modules and "xlwings_udfs" not in sources.modules
 
 
 def test_module_check_catches_long_lines_and_continuations() -> None:
-    long_line = build.normalize_module("M", "x = \"" + "a" * 1020 + "\"\n")
-    assert build.check_modules({"M": long_line}) == [
+    long_line = vba_source.normalize_module("M", "x = \"" + "a" * 1020 + "\"\n")
+    assert checks.check_modules({"M": long_line}) == [
         "VBA module M: line 2 has 1026 characters, VBA takes 1023"]
     statement = "x = 1 _\n" + "  + 1 _\n" * 24 + "  + 1\n"
-    assert build.check_modules({"M": build.normalize_module("M", statement)}) == [
+    assert checks.check_modules({"M": vba_source.normalize_module("M", statement)}) == [
         "VBA module M: the statement at line 2 has more than 24 line continuations"]
     fine = "x = 1 _\n" + "  + 1 _\n" * 23 + "  + 1\n"
-    assert build.check_modules({"M": build.normalize_module("M", fine)}) == []
+    assert checks.check_modules({"M": vba_source.normalize_module("M", fine)}) == []
 
 
 def test_over_long_help_stops_the_generation() -> None:
     doc = DOCS["FG_RATE"]
     long_doc = FunctionDoc(doc.name, {"numerator": "分" * 256, "denominator": "x"},
                            doc.example, doc.expected, doc.basis)
-    with pytest.raises(build.BuildError, match="argument numerator has 256 characters"):
-        build.register_module({"FG_RATE": long_doc}, CATEGORY)
+    with pytest.raises(errors.BuildError, match="argument numerator has 256 characters"):
+        vba_source.register_module({"FG_RATE": long_doc}, CATEGORY)
     empty = FunctionDoc(doc.name, {"numerator": "", "denominator": "x"},
                         doc.example, doc.expected, doc.basis)
-    with pytest.raises(build.BuildError, match="argument numerator has 0 characters"):
-        build.register_module({"FG_RATE": empty}, CATEGORY)
+    with pytest.raises(errors.BuildError, match="argument numerator has 0 characters"):
+        vba_source.register_module({"FG_RATE": empty}, CATEGORY)
 
 
 def test_register_module_for_other_docs() -> None:
     """Any docs: the generator is not tied to today's 16 functions."""
     doc = DOCS["FG_POLICY"]
-    found = registrations(build.register_module({"FG_POLICY": doc}, "类别"))
+    found = registrations(vba_source.register_module({"FG_POLICY": doc}, "类别"))
     assert found == [("FG_POLICY", doc.description, list(doc.args.values()))]
 
 
@@ -386,7 +387,7 @@ def test_register_module_for_other_docs() -> None:
                                   "\t\x7f\u00e9", "😀 emoji", "x" * 200, "Ctrl+Alt+F9 重算",
                                   "\uffff\u8000\u7fff"])
 def test_vba_string_round_trips(text: str) -> None:
-    terms = build.vba_string(text)
+    terms = vba_source.vba_string(text)
     assert all(term.isascii() for term in terms)
     assert all(len(term) <= 122 for term in terms)  # long ASCII runs are split
     assert (decode_terms(" & ".join(terms)) if terms else "") == text
@@ -395,5 +396,5 @@ def test_vba_string_round_trips(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
 def test_vba_string_round_trips_any_text(text: str) -> None:
-    terms = build.vba_string(text)
+    terms = vba_source.vba_string(text)
     assert (decode_terms(" & ".join(terms)) if terms else "") == text

@@ -402,9 +402,52 @@ def test_help_lists_every_cell_function() -> None:
 
 
 def test_every_ribbon_button_has_a_function() -> None:
-    from xl_addin.addin_build.build import BUTTONS
+    """The dispatcher is the button table: the same ids, in the same order, each mapped to
+    the function of xl_addin.ribbon the table names."""
+    from xl_addin.addin_build.buttons import BUTTONS
 
-    assert set(BUTTONS) == set(ribbon.BUTTONS)
+    assert [b.id for b in BUTTONS] == list(ribbon.BUTTONS)
+    assert len({b.id for b in BUTTONS}) == len({b.handler for b in BUTTONS}) == 5
+    for button in BUTTONS:
+        assert ribbon.BUTTONS[button.id] is getattr(ribbon, button.handler), button
+    expected = {"fgValidate": ribbon.on_validate, "fgClear": ribbon.on_clear,
+                "fgNewReport": ribbon.on_new_report, "fgSummary": ribbon.on_summary,
+                "fgHelp": ribbon.on_help}
+    dispatcher = dict(ribbon.BUTTONS)
+    assert dispatcher == expected
+
+
+def test_a_table_naming_a_missing_handler_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xl_addin.addin_build import buttons
+
+    extra = buttons.Button("fgExtra", "ribbon_help", "ribbon_help_tip", "Help", "on_extra")
+    monkeypatch.setattr(buttons, "BUTTONS", (*buttons.BUTTONS, extra))
+    with pytest.raises(ImportError, match="no handler on_extra"):
+        ribbon._dispatcher()
+
+
+def test_on_button_dispatches_by_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """on_button runs the function the dispatcher maps the id to, with the language."""
+    calls = []
+    monkeypatch.setitem(ribbon.BUTTONS, "fgHelp",
+                        lambda book, lang: calls.append((book, lang)) or "done")
+    assert ribbon.on_button("book", "fgHelp", lang="en") == "done"
+    assert calls == [("book", "en")]
+
+
+def test_the_ribbon_imports_the_table_without_the_build() -> None:
+    """xl_addin.ribbon runs in Excel's Python: the table comes without ms-ovba, oletools,
+    xmlschema or the build's modules."""
+    import subprocess
+    import sys
+
+    code = ("import sys, xl_addin.ribbon\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('ms_ovba', 'oletools', 'xmlschema') or "
+            "m.startswith('xl_addin.addin_build.') and m != 'xl_addin.addin_build.buttons'))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert found == "[]"
 
 
 def test_clean_fixture_passes_too() -> None:

@@ -247,15 +247,22 @@ def annotate(source: str, out: str, as_of: dt.date | None, keep_macros: bool, la
 @click.option("--conda-env", help="Conda Env of the config sheet.")
 @click.option("--require-udfs", is_flag=True,
               help="Fail when the FG_ cell-function wrappers cannot be included.")
+@click.option("--ribbon-xsd", type=click.Path(dir_okay=False),
+              help="Microsoft's customUI 2009/07 schema (customui14.xsd) to validate the "
+              "ribbon against (default: $XL_ADDIN_RIBBON_XSD, else "
+              "../shared/vendor/office/customui14.xsd beside the repository; without one "
+              "the build says so in its notes).")
 def build_addin(out: str, interpreter: str | None, pythonpath: str | None,
-                conda_path: str | None, conda_env: str | None, require_udfs: bool) -> None:
+                conda_path: str | None, conda_env: str | None, require_udfs: bool,
+                ribbon_xsd: str | None) -> None:
     """生成 Excel 加载项（.xlam，功能区“复工复产”）。Build the add-in from addin/ and check it."""
-    from .addin_build.build import BuildError
     from .addin_build.build import build_addin as run
+    from .addin_build.errors import BuildError
 
     try:
         report = run(out, require_udfs=require_udfs, interpreter=interpreter,
-                     pythonpath=pythonpath, conda_path=conda_path, conda_env=conda_env)
+                     pythonpath=pythonpath, conda_path=conda_path, conda_env=conda_env,
+                     ribbon_xsd=ribbon_xsd)
     except BuildError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)

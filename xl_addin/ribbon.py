@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .addin_build import buttons as button_table  # the table alone: no build dependencies
 from .core.errors import CalcError, XlAddinError
 from .core.messages import Lang, text
 from .core.normalize import parse_date
@@ -502,13 +503,18 @@ def on_help(book: Any, lang: Lang = "zh") -> str:
     return message
 
 
-BUTTONS: dict[str, Callable[..., str]] = {
-    "fgValidate": on_validate,
-    "fgClear": on_clear,
-    "fgNewReport": on_new_report,
-    "fgSummary": on_summary,
-    "fgHelp": on_help,
-}
+def _dispatcher() -> dict[str, Callable[..., str]]:
+    """Button id -> the function of this module that the button table names as its handler
+    (``xl_addin.addin_build.buttons``, the table the ribbon XML is written from)."""
+    here = globals()
+    missing = [b.handler for b in button_table.BUTTONS if not callable(here.get(b.handler))]
+    if missing:
+        raise ImportError(f"xl_addin.ribbon has no handler {', '.join(missing)} "
+                          "named in xl_addin/addin_build/buttons.py")
+    return {b.id: here[b.handler] for b in button_table.BUTTONS}
+
+
+BUTTONS: dict[str, Callable[..., str]] = _dispatcher()
 
 
 def on_button(book: Any, button_id: str, lang: Lang = "zh") -> str:
