@@ -172,6 +172,25 @@ def template(township: str, as_of: dt.date, out: str | None, lang: Lang,
 
 
 @main.command()
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Markdown file to write, e.g. docs/workbook.md (default: print it).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the dictionary / 说明语言.")
+def dictionary(out: str | None, lang: Lang) -> None:
+    """生成填报说明（数据字典，Markdown）。Write the data dictionary of the standard workbook."""
+    from .outputs.dictionary import markdown
+
+    command = "xl-addin dictionary" + (" --lang en" if lang == "en" else "") + (
+        f" --out {out}" if out else "")
+    document = markdown(lang=lang, command=command)
+    if out is None:
+        click.echo(document, nl=False)
+        return
+    _write_or_exit(out, lambda: write_text_atomic(out, document), lang)
+    click.echo(text("cli_written", lang, file=out))
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="County summary workbook to write.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",

@@ -308,3 +308,225 @@ CATALOG.update({
                           "复工复产 workbook checks, new reports, the county summary and the FG_ cell functions (xl-addin)"),
     "build_failed": ("加载项未生成：\n{problems}", "the add-in was not built:\n{problems}"),
 })
+# === data dictionary (填报说明): xl_addin/outputs/dictionary.py ============================
+# Texts of the data dictionary generated from schemas/: docs/workbook.md and the 填报说明
+# sheet of the template. A rule kind ``k`` of the schemas is described by ``doc_k``, a cell
+# rule by ``doc_cell_k``, a derived column by ``doc_derived_k``; every sheet's purpose by
+# ``doc_sheet_<key>``. Column names in the placeholders stay Chinese in both languages.
+CATALOG.update({
+    # --- frame ----------------------------------------------------------------------
+    "doc_sheet": ("填报说明", "填报说明"),
+    "doc_title": ("{workbook} 填报说明", "{workbook}: data dictionary (填报说明)"),
+    "doc_generated": (
+        "本文件由 `{command}` 根据 schemas/ 中的报表定义自动生成，请勿手工修改。",
+        "Generated from the workbook definitions in schemas/ by `{command}`; do not edit "
+        "by hand."),
+    "doc_generated_sheet": (
+        "本表根据报表定义自动生成，与校验规则一致：每个工作表的列、类型、单位、是否必填、可选值和校验规则。",
+        "Generated from the workbook definitions, the same as the checks: every sheet's "
+        "columns, types, units, required columns, allowed values and rules."),
+    "doc_township": ("××镇", "<township>"),
+    "doc_conventions": ("填写约定", "Conventions"),
+    "doc_rules": ("校验规则", "Rules"),
+    "doc_warning": ("（警告）", " (warning)"),
+    "doc_yes": ("是", "yes"),
+    "doc_no": ("否", "no"),
+    "doc_unique_county": ("全县唯一", "unique in the county"),
+    "doc_list_sep": ("、", ", "),
+    "doc_rule_sep": ("；", "; "),
+    "doc_note_sep": ("；", "; "),
+    "doc_or": (" 或 ", " or "),
+    "doc_of": ("{sheet} 的 {column}", "{column} of {sheet}"),
+    "doc_sentence_sep": ("", " "),
+    "doc_section": ("{title}：{purpose}", "{title}: {purpose}"),
+    # --- table headers --------------------------------------------------------------
+    "doc_col_sheet": ("工作表", "Sheet"),
+    "doc_col_name": ("列名", "Column"),
+    "doc_col_type": ("类型", "Type"),
+    "doc_col_unit": ("单位", "Unit"),
+    "doc_col_required": ("必填", "Required"),
+    "doc_col_unique": ("唯一", "Unique"),
+    "doc_col_choices": ("可选值", "Allowed values"),
+    "doc_col_range": ("取值范围", "Range"),
+    "doc_col_notes": ("说明", "Notes"),
+    # --- conventions (workbook.md) ----------------------------------------------------
+    "doc_conv_header": (
+        "每个数据表第1行为表头，列名和顺序与本说明一致，从第2行起每行一条记录；表头上方可以有标题行。",
+        "Row 1 of each data sheet holds the headers, named and ordered as here; each row "
+        "from row 2 is one record. A title row above the headers is accepted."),
+    "doc_conv_total": (
+        "表末可以有一行“合计”，不作为数据校验，但其中的合计数应等于各行之和。",
+        "A 合计 (total) row at the bottom is not checked as data, but its totals must "
+        "equal the sums of the rows."),
+    "doc_conv_as_of": (
+        "封面的统计日期是各项日期规则的截止日期，状态也按统计日期判定。",
+        "The cover's 统计日期 is the as-of date of every date rule and of the computed "
+        "statuses."),
+    "doc_conv_money": (
+        "金额以元为单位，保留2位小数；列名注明（万元）的按万元填写。",
+        "Amounts are in 元 with 2 decimals, except in columns headed （万元）."),
+    "doc_conv_rate": ("比率按百分比填写（如 96.3% 或 0.963）。",
+                      "Rates are percentages (96.3% or 0.963)."),
+    "doc_conv_dates": (
+        "日期填写为日期（如 2020-03-11），月份填写为 年-月（如 2020-02）；“是否”类列填写 是 或 否。",
+        "Dates as dates (2020-03-11), months as year-month (2020-02); 是否 columns take "
+        "是 (yes) or 否 (no)."),
+    "doc_conv_codes": (
+        "代码、身份证号和电话号码按文本填写，以免变成科学计数法或丢失末位。",
+        "Codes, ID numbers and phone numbers are typed as text, so that they do not turn "
+        "into 4.31E+17 or lose digits."),
+    "doc_conv_severity": (
+        "校验结果分两级：错误须改正后才能上报；警告请核实，确认无误可以上报。",
+        "Findings come in two levels: an error (错误) must be corrected before the "
+        "workbook is submitted; a warning (警告) needs a look."),
+    # --- layouts and purposes of the sheets -----------------------------------------------
+    "doc_layout_keyvalue": ("A列为项目，B列填写内容，C列为填写提示。",
+                            "Item names in column A, values in column B, hints in column C."),
+    "doc_layout_summary": ("各项指标由公式根据其他工作表自动计算，无需填写，请勿改动。",
+                           "Every indicator is a formula over the other sheets: nothing to "
+                           "fill in; do not change it."),
+    "doc_sheet_cover": ("报表的基本信息：填报单位、区划代码、统计日期、填报人和审核人。",
+                        "The workbook's particulars: township, division code, reporting "
+                        "date, who filled it in and who reviewed it."),
+    "doc_sheet_enterprises": (
+        "每家规模工业企业一行：开复工情况、职工和上岗人数、驻企联络员（一企一员）。",
+        "One row per scale industrial enterprise: resumption, staff and workers on duty, "
+        "liaison officer (one per enterprise)."),
+    "doc_sheet_projects": (
+        "每个重点项目一行：计划开复工月份、开复工情况、用工和到岗人数、驻企联络员。",
+        "One row per key project: planned month, resumption, planned and arrived workers, "
+        "liaison officer."),
+    "doc_sheet_small_micro": ("按行业类别统计小微企业户数：正常运营和暂停营业。",
+                              "Small and micro enterprises counted by industry: operating "
+                              "and suspended."),
+    "doc_sheet_migrant_workers": ("每个村（社区）一行：返乡农民工人数和返岗情况。",
+                                  "One row per village: returned migrant workers and how "
+                                  "many are back at work."),
+    "doc_sheet_poverty_labour": ("每个村（社区）一行：贫困劳动力务工和返岗情况。",
+                                 "One row per village: poverty-registered labour at work "
+                                 "and back at work."),
+    "doc_sheet_hazards": ("每条安全生产隐患一行：发现、整改和复查，状态按统计日期判定。",
+                          "One row per safety hazard: found, rectified, reviewed; the status "
+                          "follows from the reporting date."),
+    "doc_sheet_issues": ("每个问题一行：提出、调度、交办和办结，状态按统计日期判定。",
+                         "One row per issue: raised, dispatched, assigned, closed; the status "
+                         "follows from the reporting date."),
+    "doc_sheet_supplies": ("每笔入库或发放一行，每种物资的库存按日期累计。",
+                           "One row per receipt (入库) or issue (发放); the stock of each item "
+                           "is added up by date."),
+    "doc_sheet_stabilization": ("每家企业一行：失业保险稳岗返还的条件和金额。",
+                                "One row per enterprise: the conditions and amount of its "
+                                "job-stabilisation refund."),
+    "doc_sheet_absorption": ("每名员工一行：疫情防控重点企业吸纳就业的一次性补贴。",
+                             "One row per employee: the one-off subsidy for key "
+                             "epidemic-control enterprises that took them on."),
+    "doc_sheet_si_exemption": ("每家企业一行：养老、失业、工伤保险单位缴费的减免金额。",
+                               "One row per enterprise: the exemption of its employer "
+                               "pension, unemployment and injury contributions."),
+    "doc_sheet_financing": ("每笔银企对接、贷款、展期或担保一行。",
+                            "One row per bank match, loan, extension or guarantee."),
+    "doc_sheet_summary": ("本乡镇复工复产主要指标。", "The township's headline indicators."),
+    # --- column types ---------------------------------------------------------------------
+    "doc_type_text": ("文本", "text"),
+    "doc_type_code": ("代码（文本）", "code (text)"),
+    "doc_type_count": ("整数", "whole number"),
+    "doc_type_number": ("数值", "number"),
+    "doc_type_money": ("金额", "amount"),
+    "doc_type_rate": ("比率", "rate"),
+    "doc_type_date": ("日期", "date"),
+    "doc_type_month": ("月份（年-月）", "month (year-month)"),
+    "doc_type_yesno": ("是否", "yes/no"),
+    "doc_unit_money": ("元", "元"),
+    "doc_unit_rate": ("%", "%"),
+    "doc_range_min": ("≥ {low}", "≥ {low}"),
+    "doc_range_max": ("≤ {high}", "≤ {high}"),
+    "doc_range_between": ("{low} – {high}", "{low} – {high}"),
+    "doc_optional_field": ("可以不设此项", "the item may be left out"),
+    "doc_personal": ("个人信息：校验结果中只显示前6位和后4位",
+                     "personal data: findings show only the first 6 and last 4 characters"),
+    # --- cell rules ---------------------------------------------------------------------
+    "doc_cell_uscc": ("18位统一社会信用代码，校验位须正确（GB 32100）",
+                      "18-character unified social credit code with valid check characters "
+                      "(GB 32100)"),
+    "doc_cell_idcard": ("18位身份证号，出生日期须存在、校验位须正确（GB 11643）",
+                        "18-character ID number: the birth date must exist and the check "
+                        "character be right (GB 11643)"),
+    "doc_cell_mobile": ("11位手机号", "11-digit mobile number"),
+    "doc_cell_phone": ("11位手机号或带区号的座机号", "11-digit mobile number or a landline "
+                       "number with its area code"),
+    "doc_cell_wan_magnitude": ("大于 {limit} 万元时提示是否误填为元",
+                               "above {limit} 万元 it is flagged: typed in 元 by mistake?"),
+    "doc_cell_division_code": ("须与填报单位相符（县区划代码 + 乡镇代码 + 000）",
+                               "must match the township (county code + township code + "
+                               "000)"),
+    # --- derived columns ------------------------------------------------------------------
+    "doc_derived_check": ("填写值须与计算结果一致", "a typed value must agree with the "
+                          "computed one"),
+    "doc_derived_tolerance": ("（金额允许相差 {tolerance} 元）",
+                              " (amounts within {tolerance} 元)"),
+    "doc_derived_hazard_status": (
+        "按统计日期判定：复查结论为“合格”为 已销号，为“不合格”为 复查不合格；已填 整改完成日期 为 待复查；"
+        "统计日期晚于 整改期限 为 逾期未整改；其余为 整改中",
+        "follows from the reporting date: 复查结论 合格 → 已销号, 不合格 → 复查不合格; "
+        "整改完成日期 filled in → 待复查; reporting date after 整改期限 → 逾期未整改; "
+        "otherwise 整改中"),
+    "doc_derived_issue_status": (
+        "按统计日期判定：办结日期 与 提出日期 同一天为 当日办结；已填 办结日期 为 已办结；"
+        "统计日期晚于 办结期限 为 逾期；其余为 办理中",
+        "follows from the reporting date: 办结日期 the same day as 提出日期 → 当日办结; "
+        "办结日期 filled in → 已办结; reporting date after 办结期限 → 逾期; otherwise 办理中"),
+    "doc_derived_supply_amount": ("计算方法：数量 × 单价（元），四舍五入到分",
+                                  "computed as 数量 × 单价（元）, rounded to the fen"),
+    "doc_derived_stabilization_refund": (
+        "计算方法：上年度实际缴纳失业保险费（元）× 返还比例（留空按政策比例），四舍五入到分；"
+        "上年末参保人数 为0、是否欠费 为“是”或裁员率（上年度裁员人数 ÷ 上年末参保人数）超过政策上限时为 0",
+        "computed as 上年度实际缴纳失业保险费（元） × 返还比例 (blank: the policy's ratio), "
+        "rounded to the fen; 0 when 上年末参保人数 is 0, 是否欠费 is 是, or the layoff rate "
+        "(上年度裁员人数 ÷ 上年末参保人数) is above the policy's cap"),
+    "doc_derived_absorption_subsidy": (
+        "是否疫情防控重点企业 为“是”且 连续在岗月数 达到政策规定月数时，按政策标准发放（每人每月标准 × 规定月数）；"
+        "否则为 0",
+        "the policy's amount (monthly amount × required months) when 是否疫情防控重点企业 "
+        "is 是 and 连续在岗月数 reaches the required months; otherwise 0"),
+    "doc_derived_si_exemption": (
+        "计算方法：减免起始月 至 减免终止月 逐月计算 月缴费基数合计（元）×（养老费率 + 失业费率 + 工伤费率）"
+        "× 该 企业规模 当月的减免比例，逐月四舍五入到分后相加",
+        "computed month by month from 减免起始月 to 减免终止月: 月缴费基数合计（元） × "
+        "(养老费率 + 失业费率 + 工伤费率) × the share of that 企业规模 in that month, each "
+        "month rounded to the fen, then added up"),
+    "doc_derived_lpr_in_force": ("统计日期当日有效的1年期贷款市场报价利率（LPR），取自政策文件",
+                                 "the 1-year loan prime rate (LPR) in force on the reporting "
+                                 "date, from the policy file"),
+    # --- rules of a sheet (schemas/*.yaml ``checks:``) and of the workbook --------------------
+    "doc_le": ("{a} 不得大于 {b}", "{a} must not exceed {b}"),
+    "doc_sum_equals": ("{parts} 应等于 {column}", "{parts} must equal {column}"),
+    "doc_sum_le": ("{parts} 不得大于 {column}", "{parts} must not exceed {column}"),
+    "doc_required_if": ("{when} 为“{equals}”时，{column} 必填",
+                        "{column} is required when {when} is {equals}"),
+    "doc_blank_if": ("{when} 为“{equals}”时，{column} 应为空",
+                     "{column} must be blank when {when} is {equals}"),
+    "doc_required_if_positive": ("{when} 大于 0 时，{column} 必填",
+                                 "{column} is required when {when} is above 0"),
+    "doc_required_if_present": ("填写了 {when} 时，{columns} 必填",
+                                "when {when} is filled in, {columns} must be filled in too"),
+    "doc_required_if_value": ("{when} 为“{equals}”时，{columns} 必填",
+                              "when {when} is {equals}, {columns} must be filled in"),
+    "doc_not_after_as_of": ("{columns} 不得晚于统计日期",
+                            "{columns} must not be after the reporting date (统计日期)"),
+    "doc_date_order": ("{later} 不得早于 {earlier}", "{later} must not be before {earlier}"),
+    "doc_same_day": ("{column} 应与 {other} 为同一天",
+                     "{column} should be the same day as {other}"),
+    "doc_same_day_if": ("{when} 为“{equals}”时，{column} 应与 {other} 为同一天",
+                        "when {when} is {equals}, {column} must be the same day as {other}"),
+    "doc_shared_liaison": ("一企一员：同一 {column} 出现在多行（多个 {of}）时提示核实",
+                           "one officer each: the same {column} on several rows (several "
+                           "{of}) is flagged for a look"),
+    "doc_running_stock": (
+        "每种 物资名称 按 日期 先后累计库存（收支 为“入库”加 数量，为“发放”减 数量），库存不得小于 0",
+        "the stock of each 物资名称, added up in 日期 order (入库 adds 数量, 发放 subtracts "
+        "it), must never go below 0"),
+    "doc_exists_in": ("{column} 应能在 {where} 中找到", "{column} should be listed in {where}"),
+    "doc_totals": ("如有“合计”行，其中 {columns} 应等于各行之和",
+                   "a 合计 (total) row, if any, must give the sums of the rows for {columns}"),
+})
+# === end of the data dictionary texts ======================================================

@@ -1,6 +1,6 @@
 """The blank standard workbook, generated from the schemas (never drawn by hand):
 headers, widths, number formats, dropdowns, Chinese input hints, frozen header rows,
-a filled 封面 and a 汇总 sheet of native formulas."""
+a filled 封面, a 汇总 sheet of native formulas and, last, the 填报说明 (data dictionary)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..core.enterprise import township_code
+from ..core.messages import text
 from ..core.policy import Policy, load_policy
 from ..model.spec import SheetSpec, WorkbookSpec, load_workbook_spec
 from ..reading.reader import column_letter
 from .atomic import write_atomic
+from .dictionary import write_sheet
 from .indicators import COUNTS, RATES, excel_formula, previous_month
 
 TEMPLATE_ROWS = 2000  # rows that carry dropdowns and input hints
@@ -112,6 +114,8 @@ def build_template(township: str, as_of: dt.date, policy: Policy | None = None,
             _summary(ws, spec, month)
         else:
             _data_sheet(ws, sheet)
+    # after every standard sheet: their order and positions stay those of workbook.md
+    write_sheet(book.create_sheet(text("doc_sheet")), spec, township=township)
     book.properties.title = f"{township}{spec.name}"
     return book
 
