@@ -16,7 +16,7 @@ SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 
 def test_docs_rules_md_is_current() -> None:
     assert DOC.read_text(encoding="utf-8") == rules_markdown(), (
-        "docs/rules.md is stale: python -m xl_addin.outputs.rule_list > docs/rules.md")
+        "docs/rules.md is stale: xl-addin rules --out docs/rules.md")
 
 
 def _rows() -> dict[str, list[str]]:

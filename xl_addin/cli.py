@@ -191,6 +191,21 @@ def dictionary(out: str | None, lang: Lang) -> None:
 
 
 @main.command()
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Markdown file to write, e.g. docs/rules.md (default: print it).")
+def rules(out: str | None) -> None:
+    """列出全部校验规则（Markdown）。List every rule of the registry (docs/rules.md)."""
+    from .outputs.rule_list import rules_markdown
+
+    document = rules_markdown()
+    if out is None:
+        click.echo(document, nl=False)
+        return
+    _write_or_exit(out, lambda: write_text_atomic(out, document), "zh")
+    click.echo(text("cli_written", "zh", file=out))
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="County summary workbook to write.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
