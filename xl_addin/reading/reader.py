@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
-from pathlib import PurePosixPath
 from typing import Any
 
 import python_calamine as pc
@@ -29,12 +28,10 @@ from ..model.spec import SheetSpec, WorkbookSpec, header_key, load_workbook_spec
 from .cell_markers import CellError, Uncalculated
 from .guard import Inspection, ReadError, inspect_file
 from .limits import DEFAULT_LIMITS, Limits, size_text
+from .package import NS_MAIN, sheet_parts
 
 HEADER_SCAN_ROWS = 30
 TOTAL_LABELS = frozenset({"合计", "总计", "合计:", "总合计"})
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def column_letter(index: int) -> str:
@@ -92,19 +89,6 @@ class WorkbookData:
     cover: CoverData | None
     sheets: dict[str, SheetData]  # by sheet key
     findings: list[Finding]
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → part path inside the package."""
-    root = SafeET.fromstring(archive.read("xl/workbook.xml"))
-    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{NS_PKG_REL}Relationship")}
-    parts = {}
-    for sheet in root.iter(f"{NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{NS_REL}id"), "")
-        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl", target))
-        parts[sheet.get("name", "")] = os.path.normpath(path).replace(os.sep, "/")
-    return parts
 
 
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
@@ -390,7 +374,7 @@ def _all_markers(path: str, names: list[str], inspection: Inspection
         return {}
     with archive:
         try:
-            parts = _sheet_parts(archive)
+            parts = sheet_parts(archive)
         except Exception:
             return {}
         return {name: _formula_markers(archive, parts[name], inspection)
