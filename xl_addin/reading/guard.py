@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ..core.errors import XlAddinError
+from .addresses import column_number
 from .limits import DEFAULT_LIMITS, Limits, size_text
 from .package import SHEET_TYPES, all_relationships, part_key, resolve_target
 
@@ -25,13 +26,6 @@ PROLOG_LIMIT = 1024 * 1024  # an XML prolog longer than this is refused as hosti
 
 class ReadError(XlAddinError):
     """A workbook that cannot be read at all; ``message()`` says why, naming the file."""
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + char - 64
-    return number
 
 
 def _kind_of_text(head: bytes) -> str:
@@ -268,9 +262,9 @@ class _Span:
     def _refs(self, refs: list[tuple[bytes, bytes]]) -> None:
         if refs:
             rows = [int(r) for r in {r for _, r in refs}]  # each distinct row number once
-            cols = [_column_number(c.upper()) for c in {c for c, _ in refs}]
+            cols = [column_number(c.upper()) for c in {c for c, _ in refs}]
             self._add(min(rows), min(cols), max(rows), max(cols))
-            self.row, self.col = int(refs[-1][1]), _column_number(refs[-1][0].upper())
+            self.row, self.col = int(refs[-1][1]), column_number(refs[-1][0].upper())
 
     def _add(self, top: int, left: int, bottom: int, right: int) -> None:
         self.top = top if self.top is None else min(self.top, top)
@@ -287,7 +281,7 @@ class _Span:
                 col = 0
                 continue
             if ref and ref[1] and ref[2]:
-                row, col = int(ref[2]), _column_number(ref[1].upper())
+                row, col = int(ref[2]), column_number(ref[1].upper())
             else:
                 col += 1
             if top is None or row < top:

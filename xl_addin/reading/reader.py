@@ -25,6 +25,7 @@ from defusedxml import ElementTree as SafeET
 
 from ..model.findings import Finding, Severity
 from ..model.spec import SheetSpec, WorkbookSpec, header_key, load_workbook_spec
+from .addresses import column_letter, column_number
 from .cell_markers import CellError, Uncalculated
 from .guard import Inspection, ReadError, inspect_file
 from .limits import DEFAULT_LIMITS, Limits, size_text
@@ -32,23 +33,6 @@ from .package import NS_MAIN, sheet_parts
 
 HEADER_SCAN_ROWS = 30
 TOTAL_LABELS = frozenset({"合计", "总计", "合计:", "总合计"})
-
-
-def column_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - 64
-    return index - 1
 
 
 @dataclass
@@ -113,7 +97,7 @@ def _formula_markers(archive: zipfile.ZipFile, part: str,
         value = elem.find(f"{NS_MAIN}v")
         formula = elem.find(f"{NS_MAIN}f")
         if ref:
-            key = (int(ref[2]) - 1, column_index(ref[1]))
+            key = (int(ref[2]) - 1, column_number(ref[1].encode()) - 1)
             if elem.get("t") == "e" and value is not None and value.text:
                 markers[key] = CellError(value.text)
             elif (formula is not None and (value is None or value.text is None)
