@@ -26,8 +26,7 @@ HEADER_FONT = Font(bold=True)
 
 def cover_cells(spec: WorkbookSpec) -> dict[str, str]:
     """Where each 封面 field's value sits in the template: B1, B2, …"""
-    cover = next(s for s in spec.sheets if s.kind == "keyvalue")
-    return {c.name: f"B{i}" for i, c in enumerate(cover.columns, start=1)}
+    return {c.name: f"B{i}" for i, c in enumerate(spec.cover.columns, start=1)}
 
 
 def _cover(ws: Any, sheet: SheetSpec, values: dict[str, Any]) -> None:
@@ -107,7 +106,8 @@ def build_template(township: str, as_of: dt.date, policy: Policy | None = None,
     for sheet in spec.sheets:
         ws = book.create_sheet(sheet.sheet)
         if sheet.kind == "keyvalue":
-            _cover(ws, sheet, {"填报单位": township, "区划代码": code, "统计日期": as_of})
+            _cover(ws, sheet, {sheet.label("township"): township,
+                               sheet.label("division_code"): code, sheet.label("as_of"): as_of})
         elif sheet.kind == "summary":
             _summary(ws, spec, month)
         else:
