@@ -211,13 +211,20 @@ def test_the_span_check_sees_through_odd_cell_references(tmp_path: Path, variant
 
 def test_the_span_check_follows_the_package_relationships(tmp_path: Path) -> None:
     """Workbook and sheet at unusual places in the package (readers follow the
-    relationships, and so does the guard); the same with Windows separators."""
+    relationships, and so does the guard); the same with Windows separators, and with a
+    target that has ``.`` segments."""
     relocated = hostile.relocated_grid_span_bomb(tmp_path / "relocated.xlsx")
     parts = hostile.read_parts(hostile.grid_span_bomb(tmp_path / "plain.xlsx"))
     windows = hostile.write_parts(tmp_path / "windows.xlsx",
                                   {name.replace("/", "\\") if name.startswith("xl/") else name:
                                    data for name, data in parts.items()})
-    for path in (relocated, windows):
+    moved = hostile.read_parts(relocated)
+    rels = moved["_rels/workbook.xml.rels"]
+    moved["_rels/workbook.xml.rels"] = rels.replace(b'Target="data/cells.xml"',
+                                                    b'Target="/data/./cells.xml"')
+    assert moved["_rels/workbook.xml.rels"] != rels
+    dotted = hostile.write_parts(tmp_path / "dotted.xlsx", moved)
+    for path in (relocated, windows, dotted):
         result = validate_path(path)  # in this process: a miss would abort the test run
         assert result.error is not None and result.error.rule == "file_too_many_cells", path
 

@@ -404,18 +404,19 @@ def _cover_defaults(book: Any) -> tuple[str | None, dt.date | None]:
     """填报单位 and 统计日期 from the open workbook's 封面, when it has one."""
     from .model.spec import header_key, load_workbook_spec
 
-    cover = next(s for s in load_workbook_spec().sheets if s.kind == "keyvalue")
+    cover = load_workbook_spec().cover
     sheet = next((s for s in book.sheets if header_key(s.name) == header_key(cover.sheet)), None)
     if sheet is None:
         return None, None
     grid, _, _ = read_sheet(sheet)
+    wanted = {header_key(cover.label(key)): key for key in ("township", "as_of")}
     found: dict[str, Any] = {}
     for row in grid:
-        for key, value in itertools.pairwise(row):
-            if isinstance(key, str) and header_key(key) in ("填报单位", "统计日期"):
-                found[header_key(key)] = value
-    township = found.get("填报单位")
-    when = found.get("统计日期")
+        for label, value in itertools.pairwise(row):
+            if isinstance(label, str) and header_key(label) in wanted:
+                found[wanted[header_key(label)]] = value
+    township = found.get("township")
+    when = found.get("as_of")
     try:
         as_of = parse_date(when) if when not in (None, "") else None
     except CalcError:

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..core.messages import Lang, text
+from .spec import cover_label
 
 
 class Severity(StrEnum):
@@ -74,7 +75,7 @@ class Tally:
 
     @property
     def township(self) -> str | None:
-        return self.cover.get("填报单位")
+        return self.cover.get(cover_label("township"))
 
 
 def sort_key(finding: Finding, sheet_order: dict[str, int] | None = None) -> tuple[Any, ...]:

@@ -80,6 +80,15 @@ class SheetSpec:
     def by_name(self) -> dict[str, ColumnSpec]:
         return {c.name: c for c in self.columns}
 
+    @functools.cached_property
+    def by_key(self) -> dict[str, ColumnSpec]:
+        return {c.key: c for c in self.columns}
+
+    def label(self, key: str) -> str:
+        """The header (on the 封面: the field name) of the column whose ``key`` is given:
+        ``label("as_of")`` → 统计日期. Code names a column by its key, never by its text."""
+        return self.by_key[key].name
+
     @property
     def headers(self) -> list[str]:
         return [c.name for c in self.columns]
@@ -101,6 +110,11 @@ class WorkbookSpec:
     @property
     def data_sheets(self) -> tuple[SheetSpec, ...]:
         return tuple(s for s in self.sheets if s.kind == "table")
+
+    @property
+    def cover(self) -> SheetSpec:
+        """The 封面: the one key/value sheet."""
+        return next(s for s in self.sheets if s.kind == "keyvalue")
 
 
 def header_key(text: object) -> str:
@@ -156,15 +170,11 @@ def load_workbook_spec(directory: str | None = None) -> WorkbookSpec:
                         tuple(_check(c) for c in top.get("checks", ())))
 
 
-def cover_label(key: str) -> str:
-    """The label of 封面's field ``key`` (``township`` -> 填报单位), as cover.yaml spells it."""
-    return _cover_labels()[key]
-
-
 @functools.cache
-def _cover_labels() -> dict[str, str]:
-    cover = next(s for s in load_workbook_spec().sheets if s.kind == "keyvalue")
-    return {c.key: c.name for c in cover.columns}
+def cover_label(key: str) -> str:
+    """The name of a 封面 field of the standard workbook, by its key in schemas/cover.yaml:
+    ``township`` → 填报单位, ``division_code`` → 区划代码, ``as_of`` → 统计日期."""
+    return load_workbook_spec().cover.label(key)
 
 
 def sheet_order() -> dict[str, int]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import posixpath
 import re
 import warnings
 import zipfile
@@ -14,7 +13,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree as SafeET
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -26,6 +24,7 @@ from ..core.policy import Policy
 from ..model.findings import Finding
 from ..reading.guard import ReadError
 from ..reading.limits import DEFAULT_LIMITS, Limits
+from ..reading.package import all_relationships, content_types, rels_part
 from ..validation.batch import run_guarded
 from ..validation.workbook import WorkbookResult, validate_path
 from .atomic import atomic_path, put_text
@@ -85,8 +84,7 @@ def _comments_only(archive: zipfile.ZipFile, name: str, names: set[str]) -> bool
     writes afresh; form controls, shapes and header pictures are in VML too."""
     if not name.endswith(".vml"):
         return False
-    rels = name.rsplit("/", 1)[0] + "/_rels/" + name.rsplit("/", 1)[1] + ".rels"
-    if rels in names:
+    if rels_part(name) in names:
         return False  # it links pictures
     data = archive.read(name)
     kinds = set(NOTE_VML.findall(data))
@@ -118,17 +116,13 @@ def _content_types(path: str | os.PathLike[str]) -> Counter[str]:
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         try:
-            root = SafeET.fromstring(archive.read("[Content_Types].xml"))
+            declared = content_types(archive)
         except Exception:
             return Counter()
         reached = _reached(archive, names)
-    defaults = {e.get("Extension", "").lower(): e.get("ContentType", "")
-                for e in root if e.tag.endswith("Default")}
-    overrides = {e.get("PartName", "").lstrip("/"): e.get("ContentType", "")
-                 for e in root if e.tag.endswith("Override")}
     counts: Counter[str] = Counter()
     for name in names:
-        kind = overrides.get(name) or defaults.get(name.rsplit(".", 1)[-1].lower())
+        kind = declared.of(name)
         if (kind and not name.endswith("/") and not name.startswith("docProps/thumbnail")
                 and (reached is None or name in reached or name.endswith(".rels"))):
             counts[kind] += 1
@@ -138,22 +132,10 @@ def _content_types(path: str | os.PathLike[str]) -> Counter[str]:
 def _reached(archive: zipfile.ZipFile, names: list[str]) -> set[str] | None:
     """The parts some relationship leads to (None when a relationship part is unreadable:
     then every part counts)."""
-    reached: set[str] = set()
-    for name in names:
-        if not name.endswith(".rels"):
-            continue
-        folder = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/x.rels -> xl
-        try:
-            root = SafeET.fromstring(archive.read(name))
-        except Exception:
-            return None
-        for rel in root:
-            target = rel.get("Target", "")
-            if rel.get("TargetMode") == "External" or not target:
-                continue
-            reached.add(target.lstrip("/") if target.startswith("/") else
-                        posixpath.normpath(posixpath.join(folder, target)))
-    return reached
+    relationships = all_relationships(archive, {name: name for name in names})
+    if relationships is None:
+        return None
+    return {rel.part for rel in relationships if rel.target and not rel.external}
 
 
 def lost_content(source: str | os.PathLike[str], copy: str | os.PathLike[str]) -> list[str]:

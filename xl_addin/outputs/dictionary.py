@@ -29,6 +29,7 @@ from ..model.spec import CheckSpec, ColumnSpec, SheetSpec, WorkbookSpec, load_wo
 from ..rules.cell import CELL_RULES, WAN_LIMIT
 from ..rules.derived import MONEY_TOLERANCE
 from .atomic import put_text
+from .styles import HEADER_FILL, HEADER_FONT
 
 REGENERATE = "xl-addin dictionary --out docs/workbook.md"
 DOC_PATH = "docs/workbook.md"
@@ -326,8 +327,6 @@ def write_sheet(ws: Any, spec: WorkbookSpec | None = None, lang: Lang = "zh",
                 township: str | None = None) -> None:
     """Fill ``ws`` (an empty openpyxl worksheet) with the dictionary, ready to print: a
     header row frozen and repeated on every page, wrapped text, landscape, one page wide."""
-    from .template import HEADER_FILL, HEADER_FONT
-
     spec = spec or load_workbook_spec()
     for j, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width

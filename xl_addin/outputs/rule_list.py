@@ -12,7 +12,7 @@ from collections import defaultdict
 from ..core.messages import CATALOG
 from ..model.spec import WorkbookSpec, load_workbook_spec
 from ..reading.coercion import PARSERS
-from ..rules.registry import Rule, Source, all_rules
+from ..rules.registry import Rule, Scope, Source, all_rules
 
 
 def sheets_using(spec: WorkbookSpec) -> dict[str, list[str]]:
@@ -61,6 +61,12 @@ def _used(rule: Rule, using: dict[str, list[str]]) -> str:
     return _EVERYWHERE.get(rule.source, "封面" if rule.source is Source.WORKBOOK else "—")
 
 
+def _order(rule: Rule) -> tuple[int, int, str]:
+    """Scope, then where it is applied, then id: an order that does not depend on which
+    module happened to be imported first."""
+    return list(Scope).index(rule.scope), list(Source).index(rule.source), rule.id
+
+
 def rules_markdown() -> str:
     """docs/rules.md."""
     using = sheets_using(load_workbook_spec())
@@ -79,7 +85,7 @@ def rules_markdown() -> str:
         "| sheets |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for rule in all_rules().values():
+    for rule in sorted(all_rules().values(), key=_order):
         zh, en = CATALOG[rule.message]
         lines.append(f"| `{rule.id}` | {rule.scope.value} | {rule.source.value} | "
                      f"{rule.severity.label('zh')} | {_cell(rule.doc)} | {_cell(zh)} | "

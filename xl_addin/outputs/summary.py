@@ -15,6 +15,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
 from ..core.messages import Lang, text
+from ..model.spec import cover_label
 from ..validation.outcome import Batch, Outcome
 from .atomic import put_text, write_atomic
 from .indicators import (
@@ -27,7 +28,7 @@ from .indicators import (
     previous_month,
 )
 from .report import verdict
-from .template import HEADER_FILL
+from .styles import HEADER_FILL, HEADER_FONT
 
 
 @dataclass
@@ -82,7 +83,8 @@ def county_summary(batch: Batch, month: str | None = None) -> CountySummary:
     dates = Counter(r.as_of for r in readable if r.as_of)
     as_of = dates.most_common(1)[0][0] if dates else None
     chosen = month or previous_month(as_of or dt.date.today())
-    readable.sort(key=lambda r: (r.cover.get("区划代码") or "", r.township or ""))
+    division = cover_label("division_code")
+    readable.sort(key=lambda r: (r.cover.get(division) or "", r.township or ""))
     counts = add_counts([r.counts for r in readable])
     return CountySummary(as_of, chosen, readable, counts, compute_rates(counts))
 
@@ -92,15 +94,17 @@ def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh") -> W
     ws = book.active
     ws.title = text("summary_sheet", lang)
     labels = [c.title(summary.month) for c in COUNTS]
-    header = [text("township", lang), "区划代码", "统计日期", *labels, *(r.label for r in RATES)]
+    division = cover_label("division_code")
+    header = [text("township", lang), division, cover_label("as_of"), *labels,
+              *(r.label for r in RATES)]
     ws.append(header)
     for cell in ws[1]:
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for result in summary.townships:
         rates = compute_rates(result.counts)
         row = ws.max_row + 1
         put_text(ws.cell(row, 1), result.township or os.path.basename(result.display))
-        put_text(ws.cell(row, 2), str(result.cover.get("区划代码") or ""))
+        put_text(ws.cell(row, 2), str(result.cover.get(division) or ""))
         ws.cell(row, 3, result.as_of).number_format = "yyyy-mm-dd"
         _fill_numbers(ws, row, result.counts, rates)
     total_row = ws.max_row + 1

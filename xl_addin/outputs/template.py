@@ -9,7 +9,7 @@ import os
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..core.enterprise import township_code
@@ -20,16 +20,14 @@ from ..reading.reader import column_letter
 from .atomic import write_atomic
 from .dictionary import write_sheet
 from .indicators import COUNTS, RATES, excel_formula, previous_month
+from .styles import HEADER_FILL, HEADER_FONT
 
 TEMPLATE_ROWS = 2000  # rows that carry dropdowns and input hints
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-HEADER_FONT = Font(bold=True)
 
 
 def cover_cells(spec: WorkbookSpec) -> dict[str, str]:
     """Where each 封面 field's value sits in the template: B1, B2, …"""
-    cover = next(s for s in spec.sheets if s.kind == "keyvalue")
-    return {c.name: f"B{i}" for i, c in enumerate(cover.columns, start=1)}
+    return {c.name: f"B{i}" for i, c in enumerate(spec.cover.columns, start=1)}
 
 
 def _cover(ws: Any, sheet: SheetSpec, values: dict[str, Any]) -> None:
@@ -109,7 +107,8 @@ def build_template(township: str, as_of: dt.date, policy: Policy | None = None,
     for sheet in spec.sheets:
         ws = book.create_sheet(sheet.sheet)
         if sheet.kind == "keyvalue":
-            _cover(ws, sheet, {"填报单位": township, "区划代码": code, "统计日期": as_of})
+            _cover(ws, sheet, {sheet.label("township"): township,
+                               sheet.label("division_code"): code, sheet.label("as_of"): as_of})
         elif sheet.kind == "summary":
             _summary(ws, spec, month)
         else:

@@ -10,16 +10,15 @@ memory and time limit for the rest (``xl_addin.validation.batch``).
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import stat
 import zipfile
 from dataclasses import dataclass, field
 
-from defusedxml import ElementTree as SafeET
-
 from ..core.errors import XlAddinError
+from .addresses import column_number
 from .limits import DEFAULT_LIMITS, Limits, size_text
+from .package import SHEET_TYPES, all_relationships, part_key, resolve_target
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PROLOG_LIMIT = 1024 * 1024  # an XML prolog longer than this is refused as hostile
@@ -27,13 +26,6 @@ PROLOG_LIMIT = 1024 * 1024  # an XML prolog longer than this is refused as hosti
 
 class ReadError(XlAddinError):
     """A workbook that cannot be read at all; ``message()`` says why, naming the file."""
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + char - 64
-    return number
 
 
 def _kind_of_text(head: bytes) -> str:
@@ -117,7 +109,7 @@ def _inspect_package(path: str, display: str, limits: Limits) -> Inspection:
         names = {m.filename for m in members}
         # a package made on Windows may separate folders with \; the workbook part may be
         # anywhere the package's relationships say (readers follow them)
-        parts = {_part_name(m.filename) for m in members}
+        parts = {part_key(m.filename) for m in members}
         if len(members) > limits.max_parts:
             raise ReadError("file_zip_bomb", file=display, size=f"{len(members)} parts",
                             limit=f"{limits.max_parts} parts")
@@ -150,35 +142,20 @@ def _inspect_package(path: str, display: str, limits: Limits) -> Inspection:
         return inspection
 
 
-def _part_name(name: str) -> str:
-    return name.replace("\\", "/").lstrip("/").lower()
-
-
-SHEET_TYPES = ("/worksheet", "/dialogsheet", "/macrosheet", "/xlMacrosheet",
-               "/xlIntlMacrosheet")
-
-
 def _sheet_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]
                    ) -> list[zipfile.ZipInfo]:
     """The parts a reader reads as sheets: the targets of the sheet relationships, wherever
     they are, and whatever lies in a worksheets folder. When a relationship part cannot be
-    read, every XML part is taken for a sheet."""
-    by_name = {_part_name(m.filename): m for m in members}
+    read, every XML part is taken for a sheet. Part names and targets are compared as
+    ``part_key`` spells them (a target may separate folders with \\ too)."""
+    by_name = {part_key(m.filename): m for m in members}
     chosen = {n for n in by_name if "worksheets/" in n and n.endswith(".xml")}
-    for name, member in by_name.items():
-        if not name.endswith(".rels"):
-            continue
-        folder = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/x.rels -> xl
-        try:
-            root = SafeET.fromstring(archive.read(member))
-        except Exception:
-            return [m for n, m in by_name.items() if n.endswith(".xml")]
-        for rel in root:
-            target = rel.get("Target", "").replace("\\", "/")
-            if not rel.get("Type", "").endswith(SHEET_TYPES) or not target:
-                continue
-            chosen.add((target.lstrip("/") if target.startswith("/") else
-                        posixpath.normpath(posixpath.join(folder, target))).lower())
+    relationships = all_relationships(archive, by_name)
+    if relationships is None:
+        return [m for n, m in by_name.items() if n.endswith(".xml")]
+    for rel in relationships:
+        if rel.target and rel.type.endswith(SHEET_TYPES):
+            chosen.add(resolve_target(rel.source, rel.target.replace("\\", "/")).lower())
     return [by_name[n] for n in sorted(chosen) if n in by_name]
 
 
@@ -285,9 +262,9 @@ class _Span:
     def _refs(self, refs: list[tuple[bytes, bytes]]) -> None:
         if refs:
             rows = [int(r) for r in {r for _, r in refs}]  # each distinct row number once
-            cols = [_column_number(c.upper()) for c in {c for c, _ in refs}]
+            cols = [column_number(c.upper()) for c in {c for c, _ in refs}]
             self._add(min(rows), min(cols), max(rows), max(cols))
-            self.row, self.col = int(refs[-1][1]), _column_number(refs[-1][0].upper())
+            self.row, self.col = int(refs[-1][1]), column_number(refs[-1][0].upper())
 
     def _add(self, top: int, left: int, bottom: int, right: int) -> None:
         self.top = top if self.top is None else min(self.top, top)
@@ -304,7 +281,7 @@ class _Span:
                 col = 0
                 continue
             if ref and ref[1] and ref[2]:
-                row, col = int(ref[2]), _column_number(ref[1].upper())
+                row, col = int(ref[2]), column_number(ref[1].upper())
             else:
                 col += 1
             if top is None or row < top:

@@ -18,40 +18,28 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
-from pathlib import PurePosixPath
 from typing import Any
 
 import python_calamine as pc
 from defusedxml import ElementTree as SafeET
 
 from ..model.findings import Finding, Severity
-from ..model.spec import SheetSpec, WorkbookSpec, header_key, load_workbook_spec
+from ..model.spec import ColumnSpec, SheetSpec, WorkbookSpec, header_key, load_workbook_spec
+from ..rules.sheet import BLANK_ROWS_INSIDE, MISSING_COLUMN, MISSING_FIELD, NO_HEADER
+from ..rules.workbook import MISSING_SHEET
+from .addresses import column_letter, column_number
 from .cell_markers import CellError, Uncalculated
 from .guard import Inspection, ReadError, inspect_file
 from .limits import DEFAULT_LIMITS, Limits, size_text
+from .package import NS_MAIN, sheet_parts
 
 HEADER_SCAN_ROWS = 30
 TOTAL_LABELS = frozenset({"合计", "总计", "合计:", "总合计"})
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-def column_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - 64
-    return index - 1
+def _if_required(column: ColumnSpec) -> Severity:
+    """A missing column or field: an 错误 when it is required, else a 警告."""
+    return Severity.ERROR if column.required else Severity.WARNING
 
 
 @dataclass
@@ -94,19 +82,6 @@ class WorkbookData:
     findings: list[Finding]
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → part path inside the package."""
-    root = SafeET.fromstring(archive.read("xl/workbook.xml"))
-    rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{NS_PKG_REL}Relationship")}
-    parts = {}
-    for sheet in root.iter(f"{NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{NS_REL}id"), "")
-        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl", target))
-        parts[sheet.get("name", "")] = os.path.normpath(path).replace(os.sep, "/")
-    return parts
-
-
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
@@ -129,7 +104,7 @@ def _formula_markers(archive: zipfile.ZipFile, part: str,
         value = elem.find(f"{NS_MAIN}v")
         formula = elem.find(f"{NS_MAIN}f")
         if ref:
-            key = (int(ref[2]) - 1, column_index(ref[1]))
+            key = (int(ref[2]) - 1, column_number(ref[1].encode()) - 1)
             if elem.get("t") == "e" and value is not None and value.text:
                 markers[key] = CellError(value.text)
             elif (formula is not None and (value is None or value.text is None)
@@ -252,17 +227,17 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
     sheet = SheetData(spec, name)
     located = _find_header(grid, spec)
     if located is None:
-        findings.append(Finding(display, name, None, None, None, "no_header", Severity.ERROR,
-                                {"rows": HEADER_SCAN_ROWS, "expected": "、".join(spec.headers)}))
+        findings.append(NO_HEADER.finding(display, name, params={
+            "rows": HEADER_SCAN_ROWS, "expected": "、".join(spec.headers)}))
         return sheet
     header_r, found = located
     sheet.header_row = header_r + row0 + 1
     sheet.columns = {h: c + col0 for h, c in found.items()}
     for column in spec.columns:
         if column.name not in found:
-            findings.append(Finding(
-                display, name, None, sheet.header_row, column.name, "missing_column",
-                Severity.ERROR if column.required else Severity.WARNING, {"column": column.name}))
+            findings.append(MISSING_COLUMN.finding(
+                display, name, None, sheet.header_row, column.name, {"column": column.name},
+                severity=_if_required(column)))
     first = header_r + 1  # index in grid of the first data row
     body = grid[first:]
     markers = {(r, c): m for (r, c), m in markers.items() if r - row0 >= first and c >= col0}
@@ -309,8 +284,8 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
         sheet.rows.append(first + offset + row0 + 1)
         kept.append(row)
     if blank_inside:
-        findings.append(Finding(display, name, None, None, None, "blank_rows_inside",
-                                Severity.WARNING, {"count": blank_inside}))
+        findings.append(BLANK_ROWS_INSIDE.finding(display, name,
+                                                  params={"count": blank_inside}))
     width = len(kept[0]) if kept else 0
     sheet.data = {h: (list(map(itemgetter(c), kept)) if c < width else [None] * len(kept))
                   for h, c in found.items()}
@@ -349,9 +324,9 @@ def cover_from_grid(grid: list[list[Any]], row0: int, col0: int, name: str, spec
                 break
     for column in spec.columns:
         if column.name not in cover.values and not column.optional_field:
-            findings.append(Finding(display, name, None, None, column.name, "missing_field",
-                                    Severity.ERROR if column.required else Severity.WARNING,
-                                    {"column": column.name}))
+            findings.append(MISSING_FIELD.finding(display, name, column=column.name,
+                                                  params={"column": column.name},
+                                                  severity=_if_required(column)))
     return cover
 
 
@@ -390,7 +365,7 @@ def _all_markers(path: str, names: list[str], inspection: Inspection
         return {}
     with archive:
         try:
-            parts = _sheet_parts(archive)
+            parts = sheet_parts(archive)
         except Exception:
             return {}
         return {name: _formula_markers(archive, parts[name], inspection)
@@ -439,8 +414,8 @@ def read_grids(sheet_names: list[str], load: Callable[[str], Grid], display: str
     sheets: dict[str, SheetData] = {}
     for sheet_spec, actual in needed_sheets(sheet_names, spec):
         if actual is None:
-            findings.append(Finding(display, sheet_spec.sheet, None, None, None, "missing_sheet",
-                                    Severity.ERROR, {"sheet": sheet_spec.sheet}))
+            findings.append(MISSING_SHEET.finding(display, sheet_spec.sheet,
+                                                  params={"sheet": sheet_spec.sheet}))
             continue
         grid, row0, col0 = load(actual)
         if sheet_spec.kind == "keyvalue":

@@ -9,14 +9,22 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..model.findings import Finding, Severity
 from ..model.spec import cover_label
 from .registry import Rule, Scope, Source, register
 
-if TYPE_CHECKING:
-    from ..validation.outcome import Outcome
+
+class Outcome(Protocol):
+    """What the county rules read of one workbook's outcome (``validation.outcome``)."""
+
+    display: str
+    as_of: dt.date | None
+    keys: dict[str, list[tuple[str, str, str]]]
+
+    @property
+    def township(self) -> str | None: ...
 
 COUNTY_DUPLICATE = register(Rule(
     "county_duplicate", Scope.COUNTY, Source.BATCH, Severity.ERROR,

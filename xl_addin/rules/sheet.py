@@ -16,12 +16,14 @@ if TYPE_CHECKING:
 
 E, W = Severity.ERROR, Severity.WARNING
 
-declare("no_header", Scope.SHEET, Source.LAYOUT, E,
-        "no header row with the standard headers near the top of the sheet")
-declare("missing_column", Scope.SHEET, Source.LAYOUT, E, "a standard column is missing")
-declare("missing_field", Scope.SHEET, Source.LAYOUT, E, "a field of 封面 is missing")
-declare("blank_rows_inside", Scope.SHEET, Source.LAYOUT, W,
-        "blank rows inside the data (skipped)")
+NO_HEADER = declare("no_header", Scope.SHEET, Source.LAYOUT, E,
+                    "no header row with the standard headers near the top of the sheet")
+MISSING_COLUMN = declare("missing_column", Scope.SHEET, Source.LAYOUT, E,
+                         "a standard column is missing (a 警告 when it is optional)")
+MISSING_FIELD = declare("missing_field", Scope.SHEET, Source.LAYOUT, E,
+                        "a field of 封面 is missing (a 警告 when it is optional)")
+BLANK_ROWS_INSIDE = declare("blank_rows_inside", Scope.SHEET, Source.LAYOUT, W,
+                            "blank rows inside the data (skipped)")
 declare("total_row", Scope.SHEET, Source.SCHEMA, E,
         "a 合计 row's figure differs from the sum of the rows (the sheet's ``totals:``)")
 

@@ -34,7 +34,8 @@ for _id, _doc in (
     declare(_id, Scope.WORKBOOK, Source.FILE, E, _doc)
 FILE_CRASHED, WORKER_FAILED = REGISTRY["file_crashed"], REGISTRY["worker_failed"]
 
-declare("missing_sheet", Scope.WORKBOOK, Source.LAYOUT, E, "a standard sheet is missing")
+MISSING_SHEET = declare("missing_sheet", Scope.WORKBOOK, Source.LAYOUT, E,
+                        "a standard sheet is missing")
 
 # --- between the sheets of one workbook (workbook.yaml ``checks:``) ------------------------
 
