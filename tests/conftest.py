@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -17,9 +18,9 @@ from xl_addin.core.policy import POLICY_ENV, Policy, load_policy
 # The project's shared material (spec, seed article, corpus of real-world files, Microsoft's
 # ribbon schema) lies beside the checkout, as on CI. A clean clone has nothing there: the
 # tests that compare with it skip, naming the missing folder. CI (.ci/run) refuses to run
-# without it and sets XL_ADDIN_REQUIRE_SHARED=1, so there they fail instead of skipping.
+# without it and sets XL_ADDIN_NO_SKIP=1, so there they fail instead of skipping.
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-REQUIRE_SHARED = "XL_ADDIN_REQUIRE_SHARED"
+NO_SKIP = "XL_ADDIN_NO_SKIP"
 
 
 def shared_path(*parts: str) -> Path:
@@ -27,10 +28,29 @@ def shared_path(*parts: str) -> Path:
     path = SHARED.joinpath(*parts)
     if not path.exists():
         reason = f"needs {path} (the shared material beside the checkout; CI always has it)"
-        if os.environ.get(REQUIRE_SHARED) == "1":
+        if _required_here():
             pytest.fail(reason)
         pytest.skip(reason)
     return path
+
+
+def _required_here() -> bool:
+    """Under .ci/run (``XL_ADDIN_NO_SKIP=1``) nothing may skip."""
+    return os.environ.get(NO_SKIP) == "1"
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice's ``soffice``. README's test command says it is needed; a machine
+    without it skips the recalculation tests naming the package, and CI (which installs
+    it in .ci/run) fails instead."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        reason = "needs LibreOffice: apt-get install libreoffice-calc-nogui (.ci/run does)"
+        if _required_here():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -54,12 +54,9 @@ def _no_xsd_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def xsd() -> Path:
+def xsd(shared) -> Path:
     """Microsoft's customUI 2009/07 schema, from ../shared (never committed here)."""
-    if not SHARED.is_dir():
-        pytest.skip(f"needs {SHARED} (../shared beside the repository) for Microsoft's "
-                    "customui14.xsd; CI has it")
-    return XSD
+    return shared("vendor", "office", "customui14.xsd")
 
 
 @pytest.fixture(scope="module")
@@ -335,13 +332,11 @@ def test_which_xlwings_files_excel_wrote() -> None:
 
 
 def test_libreoffice_reads_the_same_vba(built: tuple[Path, Any], sources: Sources,
-                                        tmp_path: Path) -> None:
+                                        tmp_path: Path, soffice: str) -> None:
     """LibreOffice's VBA import on our add-in and on two controls: xlwings'
     quickstart_addin_ribbon.xlam (source-only like ours, but written by another library)
     and quickstart.xlsm (written by Excel). Add-ins are repackaged as .xlsm (LibreOffice
     does not open .xlam), then everything is converted headless to .ods."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice (soffice) must be installed: .ci/run installs it"
     for source, name in ((built[0], "ours"),
                          (XLWINGS_DIR / "quickstart_addin_ribbon.xlam", "library"),
                          (XLWINGS_DIR / "quickstart.xlsm", "excel")):

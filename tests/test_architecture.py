@@ -14,6 +14,7 @@ here must go. A new breach fails the plain test next to it.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -331,3 +332,26 @@ def test_imports_go_in_allowed_directions() -> None:
 def test_every_exception_is_still_needed() -> None:
     actual = {(e.source, e.target) for e in violations(package_edges())}
     assert set(EXCEPTIONS) <= actual, set(EXCEPTIONS) - actual
+
+
+# --- 5. the layout is documented --------------------------------------------------------------
+
+def test_every_module_is_in_readme_and_architecture() -> None:
+    """README's layout table names every module of each folder; docs/architecture.md's
+    table lists every module by its path."""
+    root = PACKAGE.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    architecture = (root / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = {m[1]: m[2] for m in re.finditer(r"^\| `xl_addin/(\w*)/?` \| (.*) \|$", readme, re.M)}
+    missing_readme, missing_arch = [], []
+    for name, path in modules().items():
+        if path.name == "__init__.py":
+            continue
+        folder = path.parent.name if path.parent != PACKAGE else ""
+        if f"`{path.stem}`" not in rows.get(folder, ""):
+            missing_readme.append(name)
+        relative = path.relative_to(PACKAGE).as_posix()
+        if f"`{relative}`" not in architecture:
+            missing_arch.append(relative)
+    assert not missing_readme, f"README.md's layout table lacks {missing_readme}"
+    assert not missing_arch, f"docs/architecture.md's layer table lacks {missing_arch}"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,9 +16,7 @@ DEMO = Path(__file__).resolve().parents[1] / "workbooks" / "demo"
 
 
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice (soffice) must be installed: .ci/run installs it"
+def recalculated(tmp_path_factory, soffice):
     out = tmp_path_factory.mktemp("recalc")
     profile = tmp_path_factory.mktemp("profile")
     files = sorted(DEMO.glob("*.xlsx"))
