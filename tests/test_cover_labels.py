@@ -76,13 +76,6 @@ def test_the_status_functions_name_the_cover_date(function: str) -> None:
 
 # --- no cover field typed as a literal ------------------------------------------------------
 
-# Modules that still type a 封面 field's text, and why.
-KNOWN_LITERALS = {
-    "xl_addin/validation/workbook.py": "the rule-registry work rewrites the cover rules",
-    "xl_addin/validation/batch.py": "the rule-registry work rewrites the cover rules",
-    "xl_addin/outputs/indicators.py": "AGM检测人次 of the agm_tests count: not part of this "
-                                      "clean-up",
-}
 # Modules that may keep them for good.
 ALLOWED_LITERALS = {
     "xl_addin/functions/docs.py": "the functions layer depends on the core only; "
@@ -128,14 +121,7 @@ def test_cover_literals_are_recognised() -> None:
     assert cover_literals(source) == [(2, "统计日期"), (6, "区划代码")]
 
 
-def test_no_new_module_types_a_cover_field() -> None:
+def test_no_module_types_a_cover_field() -> None:
     found = {m: hits for m, hits in literals_by_module().items()
-             if m not in KNOWN_LITERALS and m not in ALLOWED_LITERALS}
+             if m not in ALLOWED_LITERALS}
     assert not found, found
-
-
-@pytest.mark.parametrize("module", [
-    pytest.param(module, marks=pytest.mark.xfail(strict=True, reason=reason))
-    for module, reason in KNOWN_LITERALS.items()])
-def test_known_cover_literals_are_gone(module: str) -> None:
-    assert module not in literals_by_module(), literals_by_module()[module]

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ..core.numbers import format_percent, round_money, to_decimal
-from ..model.spec import WorkbookSpec
+from ..model.spec import WorkbookSpec, cover_label
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -206,7 +206,7 @@ COUNTS: tuple[Count, ...] = (
     ),
     Count("masks_in", "口罩入库", "个", _where("supplies", _supplies("口罩", "入库"), "数量"),
           'SUMIFS({防疫物资.数量},{防疫物资.物资名称},"口罩",{防疫物资.收支},"入库")'),
-    Count("agm_tests", "AGM检测", "人次", _cover_value("AGM检测人次"), "N({封面.AGM检测人次})"),
+    Count("agm_tests", "AGM检测", "人次", _cover_value(cover_label("agm_tests")), "N({封面.AGM检测人次})"),
 )
 
 RATES: tuple[Rate, ...] = (
