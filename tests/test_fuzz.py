@@ -1,6 +1,6 @@
 """Fuzzing the reader with hypothesis (issue 7): random bytes, and real workbooks mutated
 byte by byte, as a package and part by part (re-zipped). The only outcomes allowed are a
-``WorkbookResult`` with findings, or one with ``error`` set to a ``ReadError`` whose
+``ValidatedWorkbook`` with findings, or one with ``error`` set to a ``ReadError`` whose
 message is Chinese and names the file; never an exception (a reader's panic derives from
 ``BaseException``, so that is caught here too and fails the test)."""
 
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xl_addin.reading.guard import OLE2_MAGIC, ReadError
-from xl_addin.validation.workbook import WorkbookResult, validate_path
+from xl_addin.validation.workbook import ValidatedWorkbook, validate_path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 DEMOS = [*sorted(hostile.DEMO_DIR.glob("*.xlsx"))[:3], hostile.PLANTED]
@@ -47,7 +47,7 @@ def check(data: bytes, name: str = "fuzz.xlsx") -> None:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             raise AssertionError(f"validate_path raised {type(exc).__name__}: {exc}") from exc
-        assert isinstance(result, WorkbookResult)
+        assert isinstance(result, ValidatedWorkbook)
         if result.error is not None:
             assert isinstance(result.error, ReadError)
             message = result.error.message()

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from xl_addin.model.findings import Finding
 from xl_addin.outputs.template import build_template
-from xl_addin.validation.workbook import WorkbookResult, validate_path
+from xl_addin.validation.workbook import ValidatedWorkbook, validate_path
 
 TOWN = "泷泊镇"
 AS_OF = dt.date(2020, 3, 11)
@@ -74,7 +74,7 @@ def write_rows(ws, rows: list[dict[str, Any]], header_row: int = 1) -> None:
 
 
 def check(book: Workbook, tmp_path: Path, name: str = f"{TOWN}_2020-03-11.xlsx",
-          **options: Any) -> WorkbookResult:
+          **options: Any) -> ValidatedWorkbook:
     path = tmp_path / name
     book.save(path)
     result = validate_path(path, **options)
@@ -82,10 +82,10 @@ def check(book: Workbook, tmp_path: Path, name: str = f"{TOWN}_2020-03-11.xlsx",
     return result
 
 
-def at(result: WorkbookResult, sheet: str, cell: str) -> list[Finding]:
+def at(result: ValidatedWorkbook, sheet: str, cell: str) -> list[Finding]:
     return [f for f in result.findings if f.sheet == sheet and f.cell == cell]
 
 
-def cells(result: WorkbookResult, severity: str | None = None) -> set[tuple[str, str]]:
+def cells(result: ValidatedWorkbook, severity: str | None = None) -> set[tuple[str, str]]:
     return {(f.sheet, f.cell) for f in result.findings
             if severity is None or f.severity.value == severity}

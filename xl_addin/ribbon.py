@@ -39,7 +39,7 @@ from .model.findings import Finding
 from .outputs.marks import RESULTS_WIDTHS, Mark, link_target, plan_marks, results_rows
 from .reading.cell_markers import ERROR_CODES, CellError
 from .reading.reader import Grid, ReadError, read_grids
-from .validation.workbook import WorkbookResult, validate_data
+from .validation.workbook import ValidatedWorkbook, validate_data
 
 # The ribbon's own texts (the rest come from the shared catalog).
 
@@ -96,7 +96,7 @@ def _own_sheets(lang: Lang) -> set[str]:
             text("results_sheet", lang)}
 
 
-def validate_book(book: Any, lang: Lang = "zh") -> WorkbookResult:
+def validate_book(book: Any, lang: Lang = "zh") -> ValidatedWorkbook:
     """Validate the open workbook (values only; nothing is written)."""
     own = _own_sheets(lang)
     names = [s.name for s in book.sheets if s.name not in own]
@@ -260,7 +260,7 @@ def _mark_cell(target: _Target) -> None:
         target.rng.add_note(wanted)
 
 
-def mark_book(book: Any, result: WorkbookResult, lang: Lang = "zh") -> int:
+def mark_book(book: Any, result: ValidatedWorkbook, lang: Lang = "zh") -> int:
     """Apply the marks of ``result`` to ``book``: the previous marks are undone first (so a
     second run gives the same marks, not double marks). The record is written before any
     cell is marked, so 清除标注 can undo even a run that stopped half-way (a protected
@@ -298,7 +298,7 @@ def _screen_frozen(book: Any) -> Iterator[None]:
         app.ScreenUpdating = True
 
 
-def verdict_text(result: WorkbookResult, lang: Lang = "zh") -> str:
+def verdict_text(result: ValidatedWorkbook, lang: Lang = "zh") -> str:
     """通过, or N 个错误，M 个警告 (the verdict of ``xl-addin check`` and ``annotate``)."""
     from .outputs.report import verdict
 

@@ -26,7 +26,7 @@ from ..reading.guard import ReadError
 from ..reading.limits import DEFAULT_LIMITS, Limits
 from ..reading.package import all_relationships, content_types, rels_part
 from ..validation.batch import run_guarded
-from ..validation.workbook import WorkbookResult, validate_path
+from ..validation.workbook import ValidatedWorkbook, validate_path
 from .atomic import atomic_path, put_text
 from .marks import NOTE_AUTHOR, RESULTS_WIDTHS, link_target, plan_marks, results_rows
 
@@ -247,7 +247,7 @@ def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
 
 def _annotate_in_worker(source: str, tmp: str, as_of: dt.date | None, policy: Policy | None,
                         lang: Lang, keep_macros: bool, limits: Limits
-                        ) -> tuple[WorkbookResult, str, list[str]]:
+                        ) -> tuple[ValidatedWorkbook, str, list[str]]:
     """Validate ``source`` and write its marked copy to ``tmp`` (runs in one guarded
     worker). Returns the result with "error", "unsupported", "lost", "failed" or "ok"."""
     result = validate_path(source, source, as_of, policy, limits)
@@ -266,7 +266,7 @@ def _annotate_in_worker(source: str, tmp: str, as_of: dt.date | None, policy: Po
 def annotate(source: str | os.PathLike[str], out: str | os.PathLike[str],
              as_of: dt.date | None = None, policy: Policy | None = None,
              lang: Lang = "zh", keep_macros: bool = False,
-             limits: Limits = DEFAULT_LIMITS) -> WorkbookResult:
+             limits: Limits = DEFAULT_LIMITS) -> ValidatedWorkbook:
     """Validate ``source`` and write a marked copy to ``out``. Macros are carried over
     only with ``keep_macros`` into an .xlsm copy; they are never run. Reading, checking and
     copying happen in one guarded worker (memory and time limits); the copy is written to

@@ -20,12 +20,12 @@ from ..model.findings import Finding, Severity
 from ..validation.outcome import Batch, Outcome
 
 if TYPE_CHECKING:
-    from ..validation.workbook import WorkbookResult
+    from ..validation.workbook import ValidatedWorkbook
 
 FORMATS = ("table", "json", "junit", "sarif", "github")
 
 
-def verdict(result: Outcome | WorkbookResult, lang: Lang = "zh") -> str:
+def verdict(result: Outcome | ValidatedWorkbook, lang: Lang = "zh") -> str:
     """通过, N 个错误，M 个警告, or 无法读取: one workbook's verdict."""
     if result.unreadable:
         return text("verdict_unreadable", lang)

@@ -30,7 +30,7 @@ def cover_cells(spec: WorkbookSpec) -> dict[str, str]:
     return {c.name: f"B{i}" for i, c in enumerate(spec.cover.columns, start=1)}
 
 
-def _cover(ws: Any, sheet: SheetSpec, values: dict[str, Any]) -> None:
+def _write_cover(ws: Any, sheet: SheetSpec, values: dict[str, Any]) -> None:
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 24
     ws.column_dimensions["C"].width = 40
@@ -107,7 +107,7 @@ def build_template(township: str, as_of: dt.date, policy: Policy | None = None,
     for sheet in spec.sheets:
         ws = book.create_sheet(sheet.sheet)
         if sheet.kind == "keyvalue":
-            _cover(ws, sheet, {sheet.label("township"): township,
+            _write_cover(ws, sheet, {sheet.label("township"): township,
                                sheet.label("division_code"): code, sheet.label("as_of"): as_of})
         elif sheet.kind == "summary":
             _summary(ws, spec, month)

@@ -47,7 +47,7 @@ from ..rules.registry import REGISTRY, rule
 
 
 @dataclass
-class WorkbookResult(Tally):
+class ValidatedWorkbook(Tally):
     """Everything the checks learnt about one workbook."""
 
     path: str
@@ -91,7 +91,7 @@ def _typed_series(values: list[Any], column: ColumnSpec) -> pd.Series:
 class _SheetRun:
     """Validation of one sheet."""
 
-    def __init__(self, result: WorkbookResult, sheet: SheetData, ctx: RuleContext) -> None:
+    def __init__(self, result: ValidatedWorkbook, sheet: SheetData, ctx: RuleContext) -> None:
         self.result, self.sheet, self.ctx = result, sheet, ctx
         self.spec: SheetSpec = sheet.spec
         self.unusable: dict[str, set[int]] = {}
@@ -200,7 +200,7 @@ class _SheetRun:
                     shown(given), expected))
 
 
-def _read_cover(result: WorkbookResult, cover: CoverData | None, policy: Policy,
+def _read_cover(result: ValidatedWorkbook, cover: CoverData | None, policy: Policy,
                 as_of: dt.date | None) -> dt.date:
     """Type 封面's fields into ``result.cover``; the 统计日期 the rules use."""
     typed: dict[str, Any] = {}
@@ -266,7 +266,7 @@ def _date_in_name(display: str) -> dt.date | None:
         return None
 
 
-def _between_sheets(result: WorkbookResult, data: WorkbookData, spec: WorkbookSpec,
+def _between_sheets(result: ValidatedWorkbook, data: WorkbookData, spec: WorkbookSpec,
                     values: dict[str, dict[str, list[Any]]]) -> None:
     """The rules between the sheets of the workbook (workbook.yaml's ``checks:``), over the
     coerced values of each sheet present (``values``: sheet name -> column -> values)."""
@@ -285,11 +285,11 @@ def _between_sheets(result: WorkbookResult, data: WorkbookData, spec: WorkbookSp
 
 
 def validate_data(data: WorkbookData, as_of: dt.date | None = None, policy: Policy | None = None,
-                  spec: WorkbookSpec | None = None) -> WorkbookResult:
+                  spec: WorkbookSpec | None = None) -> ValidatedWorkbook:
     """Validate a workbook already read."""
     spec = spec or load_workbook_spec()
     policy = policy or load_policy()
-    result = WorkbookResult(data.path, data.display, list(data.findings), policy=policy.label)
+    result = ValidatedWorkbook(data.path, data.display, list(data.findings), policy=policy.label)
     result.as_of = _read_cover(result, data.cover, policy, as_of)
     values: dict[str, dict[str, list[Any]]] = {}
     for key, sheet in data.sheets.items():
@@ -307,15 +307,15 @@ def validate_data(data: WorkbookData, as_of: dt.date | None = None, policy: Poli
 
 def validate_path(path: str | os.PathLike[str], display: str | None = None,
                   as_of: dt.date | None = None, policy: Policy | None = None,
-                  limits: Limits = DEFAULT_LIMITS) -> WorkbookResult:
+                  limits: Limits = DEFAULT_LIMITS) -> ValidatedWorkbook:
     """Validate the workbook at ``path``; a file that cannot be read gives ``result.error``."""
     display = display or str(path)
     try:
         data = read_workbook(path, display, limits=limits)
     except ReadError as exc:
-        return WorkbookResult(str(path), display, error=exc)
+        return ValidatedWorkbook(str(path), display, error=exc)
     return validate_data(data, as_of, policy)
 
 
-def all_findings(results: Iterable[WorkbookResult]) -> list[Finding]:
+def all_findings(results: Iterable[ValidatedWorkbook]) -> list[Finding]:
     return [f for r in results for f in r.findings]

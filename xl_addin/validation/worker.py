@@ -14,7 +14,7 @@ from ..outputs.indicators import IndicatorContext, compute_counts, previous_mont
 from ..reading.limits import Limits
 from ..rules.registry import rule
 from .outcome import Outcome
-from .workbook import WorkbookResult, validate_path
+from .workbook import ValidatedWorkbook, validate_path
 
 
 def outcome_of(path: str, display: str, as_of: dt.date | None, policy_path: str | None,
@@ -32,7 +32,7 @@ def outcome_of(path: str, display: str, as_of: dt.date | None, policy_path: str 
                    policy=policy.label)
 
 
-def county_keys(result: WorkbookResult) -> dict[str, list[tuple[str, str, str]]]:
+def county_keys(result: ValidatedWorkbook) -> dict[str, list[tuple[str, str, str]]]:
     """"sheet.column" → (value, sheet, cell) of every value of a column that must be unique
     across the county (compared between workbooks by ``rules.county``)."""
     keys: dict[str, list[tuple[str, str, str]]] = {}
