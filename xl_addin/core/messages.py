@@ -194,6 +194,7 @@ CATALOG.update({
 CATALOG.update({
     "county_duplicate": ("{column} {value} 同时出现在 {other}", "{column} {value} also appears in {other}"),
     "duplicate_workbook": ("{township} {date} 有多个工作簿: {others}", "{township} has more than one workbook for {date}: {others}"),
+    "township_missing": ("{township} 未报送 {date} 的工作簿", "{township} has not reported a workbook for {date}"),
     "worker_failed": ("检查 {file} 时出错: {detail}", "checking {file} failed: {detail}"),
 })
 # --- reports ------------------------------------------------------------------
@@ -206,6 +207,7 @@ CATALOG.update({
     "col_rule": ("规则", "Rule"),
     "col_message": ("说明", "Message"),
     "workbook_level": ("（工作簿）", "(workbook)"),
+    "county_level": ("全县（各工作簿之间）", "County (between workbooks)"),
     "batch_total": ("共检查 {files} 个工作簿: {ok} 个通过，{bad} 个有错误，{unreadable} 个无法读取；{errors} 个错误，{warnings} 个警告", "{files} workbooks checked: {ok} passed, {bad} with errors, {unreadable} unreadable; {errors} errors, {warnings} warnings"),
     "all_rules": ("全部规则", "all rules"),
 })
