@@ -48,8 +48,17 @@ class CountySummary:
                 + sorted(names - set(self.expected)))
 
     @property
+    def knows_missing(self) -> bool:
+        """Whether the townships not reported can be named: the county's townships are
+        known (some workbook reached a worker's check) and there is a day summarised."""
+        return bool(self.expected) and self.as_of is not None
+
+    @property
     def missing(self) -> list[str]:
-        """The county's townships with no workbook of the day (none said when unknown)."""
+        """The county's townships with no workbook of the day; none when that cannot be
+        known (nothing is guessed)."""
+        if not self.knows_missing:
+            return []
         names = {t.township for t in self.townships}
         return [t for t in self.expected if t not in names]
 
@@ -95,7 +104,7 @@ class CountySummary:
             "project_month": self.month,
             "townships_expected": list(self.expected) if self.expected else None,
             "townships_reported": self.reported,
-            "townships_missing": self.missing if self.expected else None,
+            "townships_missing": self.missing if self.knows_missing else None,
             "workbooks_not_used": [{"workbook": r.display,
                                     "as_of": r.as_of.isoformat() if r.as_of else None}
                                    for r in self.not_used],
