@@ -138,7 +138,7 @@ def county_summary(batch: Batch, month: str | None = None,
     readable = [r for r in batch.results if not r.unreadable]
     as_of = day or max((r.as_of for r in readable if r.as_of), default=None)
     used = [r for r in readable if r.as_of == as_of and as_of is not None]
-    not_used = [r for r in readable if r not in used]
+    not_used = [r for r in readable if r.as_of != as_of or as_of is None]
     chosen = month or previous_month(as_of or dt.date.today())
     division = cover_label("division_code")
     used.sort(key=lambda r: (r.cover.get(division) or "", r.township or ""))
