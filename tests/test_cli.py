@@ -52,7 +52,14 @@ def test_check_a_folder(tmp_path):
     assert code == 1
     status = {Path(w["workbook"]).name: w["status"] for w in report["workbooks"]}
     assert status == {"泷泊镇_2020-03-11.xlsx": "error", "江村镇_2020-03-11.xlsx": "ok"}
-    assert {Path(f["workbook"]).name for f in report["findings"]} == {"泷泊镇_2020-03-11.xlsx"}
+    on_workbooks = [f for f in report["findings"] if f["workbook"] is not None]
+    assert {Path(f["workbook"]).name for f in on_workbooks} == {"泷泊镇_2020-03-11.xlsx"}
+    # the other nine townships of the county have not reported: 警告 of the county
+    county = [f for f in report["findings"] if f["workbook"] is None]
+    assert {f["rule"] for f in county} == {"township_missing"}
+    assert {f["severity"] for f in county} == {"warning"}
+    assert len(county) == 11 - 2
+    assert {f["params"]["township"] for f in county}.isdisjoint({"泷泊镇", "江村镇"})
 
 
 def test_lang_en_gives_english_messages():

@@ -5,9 +5,11 @@ the GitHub line is the documented one; the examples are found in the real output
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shlex
+import shutil
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -238,27 +241,52 @@ def test_check_junit_elements_and_attributes_are_the_documented_ones(batch: Batc
     assert not diff, f"check-junit: docs/formats.md and the real output differ: {diff}"
 
 
-def test_summary_json_keys_are_the_documented_ones() -> None:
-    data = county_summary(_checked(("workbooks/demo",))).to_json()
-    assert len(data["townships"]) == len(list(DEMO.glob("*.xlsx")))
+def test_summary_json_keys_are_the_documented_ones(tmp_path: Path) -> None:
+    """Every key, those of what a summary leaves out included: the demo without 麻江镇,
+    and 泷泊镇 of another day."""
+    for book in DEMO.glob("*.xlsx"):
+        if not book.name.startswith("麻江镇"):
+            shutil.copy(book, tmp_path / book.name)
+    other_day = openpyxl.load_workbook(DEMO / "泷泊镇_2020-03-11.xlsx")
+    other_day["封面"]["B3"] = dt.datetime(2020, 3, 10)
+    other_day.save(tmp_path / "泷泊镇_2020-03-10.xlsx")
+    data = county_summary(_checked((str(tmp_path),))).to_json()
+    assert len(data["townships"]) == len(list(DEMO.glob("*.xlsx"))) - 1
+    assert data["townships_missing"] == ["麻江镇"]
+    assert len(data["workbooks_not_used"]) == 1
     _assert_json_keys("summary-json", data)
 
 
-def test_github_lines_follow_the_documented_line(batch: Batch) -> None:
-    (template,) = _code_blocks_after("line", "github", 1)
+def test_summary_json_of_the_complete_demo_has_the_documented_keys() -> None:
+    data = county_summary(_checked(("workbooks/demo",))).to_json()
+    assert len(data["townships"]) == len(list(DEMO.glob("*.xlsx")))
+    assert data["townships_missing"] == [] and data["workbooks_not_used"] == []
+    documented = {p for p in _keys("summary-json") if "." not in p and "[" not in p}
+    assert set(data) == documented
+
+
+def _line_pattern(name: str) -> str:
+    (template,) = _code_blocks_after("line", name, 1)
     pattern = re.escape(template.strip())
-    for name in re.findall(r"\\\{(\w+)\\\}", pattern):
-        pattern = pattern.replace(rf"\{{{name}\}}", f"(?P<{name}>.*?)", 1)
+    for field in re.findall(r"\\\{(\w+)\\\}", pattern):
+        pattern = pattern.replace(rf"\{{{field}\}}", f"(?P<{field}>.*?)", 1)
+    return pattern
+
+
+def test_github_lines_follow_the_documented_line(batch: Batch) -> None:
+    on_file, of_county = _line_pattern("github"), _line_pattern("github-county")
     lines = RENDERERS["github"](batch, "en").splitlines()
     findings = batch.all_findings
     assert len(lines) == len(findings)
+    assert any(f.workbook is None for f in findings), "no finding of the county to render"
     for line, finding in zip(lines, findings, strict=True):
-        match = re.fullmatch(pattern, line)
+        match = re.fullmatch(on_file if finding.workbook is not None else of_county, line)
         assert match, line
         assert match["level"] == finding.severity.value
-        assert _unescape(match["workbook"]) == finding.workbook
+        if finding.workbook is not None:
+            assert _unescape(match["workbook"]) == finding.workbook
+            assert _unescape(match["location"]) == finding.location
         assert match["rule"] == finding.rule
-        assert _unescape(match["location"]) == finding.location
         assert _unescape(match["message"]) == finding.message("en")
 
 

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -30,6 +31,7 @@ from xl_addin.validation.workbook import validate_path
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NOISE = ("Traceback", "panicked", "stack backtrace", "memory allocation of", "RUST_BACKTRACE")
 GOOD = "good_泷泊镇_2020-03-11.xlsx"
+POLICY = Path(__file__).resolve().parents[1] / "xl_addin" / "policies" / "shuangpai-2020.toml"
 XL_ADDIN = "import sys; from xl_addin.cli import main; sys.argv[0] = 'xl-addin'; main()"
 
 
@@ -123,8 +125,12 @@ def test_summary_goes_on_with_the_readable_workbooks(folder: Path, tmp_path: Pat
     no_noise(stdout, err)
     assert code == 2 and "截至3月11日" in stdout  # the bulletin of what could be read
     book = load_workbook(out)
-    townships = [row[0] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
-    assert townships == ["泷泊镇", "合计"]
+    rows = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
+    # the one readable township, then the policy's ten others marked 未报送 with no figure
+    others = [t for t in tomllib.loads(POLICY.read_text("utf-8"))["townships"] if t != "泷泊镇"]
+    total = [row[0] for row in rows].index("合计")
+    assert [row[0] for row in rows[:total]] == ["泷泊镇", *others]
+    assert all(row[2] == "未报送" and set(row[3:]) == {None} for row in rows[1:total])
     sources = {Path(row[0]).name: row[2] for row in book["数据来源"].iter_rows(
         min_row=2, values_only=True)}
     assert sources[GOOD] == "通过"

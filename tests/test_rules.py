@@ -21,11 +21,13 @@ import yaml
 from rule_cases import (
     BOOKS,
     CASES,
+    COUNTY_CASES,
     FILE_CASES,
     REFERENCES,
     ROOT,
     WORKER_CASES,
     Case,
+    CountyCase,
     FileCase,
     WorkerCase,
     coverage,
@@ -77,9 +79,10 @@ def test_the_coverage_check_reports_a_case_for_a_rule_gone(
 
 
 def test_rules_read_from_workbooks_have_a_real_case() -> None:
-    """A rule applied to a workbook's contents has an edited workbook of its own; a rule of
-    the file itself has an odd file, a worker fault or a reference to an existing test."""
-    in_books = {c.rule for c in CASES}
+    """A rule applied to a workbook's contents has an edited workbook of its own (a rule
+    about a workbook that is not there, the county batch without it); a rule of the file
+    itself has an odd file, a worker fault or a reference to an existing test."""
+    in_books = {c.rule for c in CASES} | {c.rule for c in COUNTY_CASES}
     for rule in all_rules().values():
         if rule.source is Source.FILE:
             assert rule.id not in in_books, f"{rule.id} is a rule of the file, not its contents"
@@ -175,7 +178,7 @@ def _renders(finding: Finding) -> None:
         assert "{" not in message and "}" not in message, (finding.rule, lang, message)
 
 
-def _severity(case: Case | FileCase | WorkerCase) -> Severity:
+def _severity(case: Case | FileCase | WorkerCase | CountyCase) -> Severity:
     given = getattr(case, "severity", None)
     return Severity(given) if given else all_rules()[case.rule].severity
 
@@ -211,6 +214,26 @@ def test_the_unedited_demo_gives_no_finding(results: Results) -> None:
     [outcome] = [r for r in results.county().results if r.display == path]
     assert not outcome.unreadable
     assert outcome.findings == []
+
+
+@pytest.mark.parametrize("case", COUNTY_CASES, ids=lambda c: f"{c.rule}-{c.township}")
+def test_a_township_without_a_workbook_gives_its_rule(case: CountyCase,
+                                                     results: Results) -> None:
+    """A finding of the county: about no workbook, sheet or cell, naming the township and
+    the day; none for the townships that did report."""
+    batch = results.county()
+    county = [f for f in batch.all_findings if f.workbook is None]
+    hits = [f for f in county if f.rule == case.rule
+            and f.params == {"township": case.township, "date": case.date}]
+    assert len(hits) == 1, [(f.rule, f.params) for f in county]
+    [finding] = hits
+    assert (finding.sheet, finding.cell, finding.row, finding.column) == (None,) * 4
+    assert finding.severity is _severity(case)
+    _renders(finding)
+    for lang in ("zh", "en"):
+        assert case.township in finding.message(lang)  # type: ignore[arg-type]
+    named = {f.params.get("township") for f in county if f.rule == case.rule}
+    assert named.isdisjoint(case.present)
 
 
 # --- odd files and faults in the worker -----------------------------------------------------

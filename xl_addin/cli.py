@@ -212,14 +212,16 @@ def rules(out: str | None) -> None:
               show_default=True, help="text: the bulletin sentence; json: every indicator.")
 @click.option("--month", help="Month of the key projects, e.g. 2020-02 (default: the month "
               "before 统计日期).")
-@click.option("--as-of", type=DATE, help="Override 统计日期.")
+@click.option("--as-of", type=DATE, help="Override 统计日期 of every workbook.")
+@click.option("--date", "day", type=DATE, help="The 统计日期 to summarise (default: the latest "
+              "among the workbooks); workbooks of other days are listed, not added.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Parallel processes.")
 @lang_option
 @policy_option
 @limits_options
 def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None,
-            as_of: dt.date | None, jobs: int | None, lang: Lang, policy_path: str | None,
-            **limits: Any) -> None:
+            as_of: dt.date | None, day: dt.date | None, jobs: int | None, lang: Lang,
+            policy_path: str | None, **limits: Any) -> None:
     """县级汇总：把各乡镇工作簿汇总成县级汇总表和通报语句。"""
     import json
 
@@ -228,13 +230,15 @@ def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None
     _policy_or_exit(policy_path, lang)
     batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty(),
                       make_limits(**limits))
-    result = county_summary(batch, month)
+    result = county_summary(batch, month, day)
     if out:
         _write_or_exit(out, lambda: write_summary(result, batch, out, lang), lang)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(result.bulletin(lang))
+        for note in result.notes(lang):
+            click.echo(note)
     if out:
         click.echo(text("summary_written", lang, file=out, count=len(result.townships)), err=True)
     from .outputs.report import totals

@@ -475,8 +475,8 @@ def on_summary(book: Any, folder: str | os.PathLike[str] | None = None,
     write_summary(summary, batch, target, lang)
     _open(book, target)
     message = text("ribbon_summary_done", lang, file=str(target), count=len(summary.townships),
-                   bulletin=summary.bulletin(lang), totals=text("batch_total", lang,
-                                                                **totals(batch)))
+                   bulletin="\n".join([summary.bulletin(lang), *summary.notes(lang)]),
+                   totals=text("batch_total", lang, **totals(batch)))
     show(book, message, lang)
     return message
 

@@ -194,6 +194,7 @@ CATALOG.update({
 CATALOG.update({
     "county_duplicate": ("{column} {value} 同时出现在 {other}", "{column} {value} also appears in {other}"),
     "duplicate_workbook": ("{township} {date} 有多个工作簿: {others}", "{township} has more than one workbook for {date}: {others}"),
+    "township_missing": ("{township} 未报送 {date} 的工作簿", "{township} has not reported a workbook for {date}"),
     "worker_failed": ("检查 {file} 时出错: {detail}", "checking {file} failed: {detail}"),
 })
 # --- reports ------------------------------------------------------------------
@@ -206,6 +207,7 @@ CATALOG.update({
     "col_rule": ("规则", "Rule"),
     "col_message": ("说明", "Message"),
     "workbook_level": ("（工作簿）", "(workbook)"),
+    "county_level": ("全县（各工作簿之间）", "County (between workbooks)"),
     "batch_total": ("共检查 {files} 个工作簿: {ok} 个通过，{bad} 个有错误，{unreadable} 个无法读取；{errors} 个错误，{warnings} 个警告", "{files} workbooks checked: {ok} passed, {bad} with errors, {unreadable} unreadable; {errors} errors, {warnings} warnings"),
     "all_rules": ("全部规则", "all rules"),
 })
@@ -216,9 +218,19 @@ CATALOG.update({
 })
 # --- county summary -----------------------------------------------------------
 CATALOG.update({
-    "bulletin": ("{date_phrase}，全县{enterprises}家规模工业企业已开复工{enterprises_resumed}家、开复工率{resumption_rate}，规模工业企业上岗人员{on_duty}人、上岗率{on_duty_rate}；计划{month_label}开复工的{projects_planned}个重点项目{projects_phrase}、开复工率{project_resumption_rate}，到岗人数{projects_arrived}人、到岗率{arrival_rate}",
-                 "{date_phrase}, {enterprises_resumed} of the county's {enterprises} scale industrial enterprises had resumed work ({resumption_rate}), with {on_duty} workers on duty ({on_duty_rate}); of the {projects_planned} key projects planned to resume in {month_label}, {projects_resumed} had resumed ({project_resumption_rate}), with {projects_arrived} workers on site ({arrival_rate})"),
+    "bulletin": ("{date_phrase}，{scope}{enterprises}家规模工业企业已开复工{enterprises_resumed}家、开复工率{resumption_rate}，规模工业企业上岗人员{on_duty}人、上岗率{on_duty_rate}；计划{month_label}开复工的{projects_planned}个重点项目{projects_phrase}、开复工率{project_resumption_rate}，到岗人数{projects_arrived}人、到岗率{arrival_rate}",
+                 "{date_phrase}, {enterprises_resumed} of {scope} {enterprises} scale industrial enterprises had resumed work ({resumption_rate}), with {on_duty} workers on duty ({on_duty_rate}); of the {projects_planned} key projects planned to resume in {month_label}, {projects_resumed} had resumed ({project_resumption_rate}), with {projects_arrived} workers on site ({arrival_rate})"),
     "date_phrase": ("截至{month}月{day}日", "As of {date}"),
+    "scope_county": ("全县", "the county's"),
+    "scope_partial": ("已报送的{reported}个乡镇（共{expected}个乡镇，{missing}未报送）",
+                      "the {reported} reporting townships' (of {expected}; not reported: {missing})"),
+    "summary_missing": ("未报送的乡镇（{count}个，未计入汇总）：{townships}", "Townships not reported ({count}, not in the summary): {townships}"),
+    "summary_not_used": ("未计入汇总（统计日期不同）：{workbook}（{date}）", "Not in the summary (another 统计日期): {workbook} ({date})"),
+    "no_date": ("无统计日期", "no 统计日期"),
+    "not_reported": ("未报送", "not reported"),
+    "col_used": ("计入汇总", "In the summary"),
+    "used_yes": ("是", "yes"),
+    "used_no": ("否", "no"),
     "projects_all": ("全部开复工", "all resumed"),
     "projects_some": ("已开复工{count}个", "{count} resumed"),
     "summary_sheet": ("县级汇总", "County summary"),

@@ -22,13 +22,14 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
-    """A finding at a cell (or a sheet or workbook when ``cell`` is None).
+    """A finding at a cell (or a sheet or workbook when ``cell`` is None; or of the county,
+    about no workbook, when ``workbook`` is None: a township that has not reported).
 
     ``message`` is rendered from ``rule`` and ``params`` through the message
     catalog, in either language.
     """
 
-    workbook: str
+    workbook: str | None
     sheet: str | None
     cell: str | None
     row: int | None
@@ -44,10 +45,11 @@ class Finding:
 
     @property
     def location(self) -> str:
-        """``规模工业企业!F7``, a sheet name, or the workbook."""
+        """``规模工业企业!F7``, a sheet name, the workbook, or "" for a finding of the
+        county (its message names what it is about)."""
         if self.sheet and self.cell:
             return f"{self.sheet}!{self.cell}"
-        return self.sheet or self.workbook
+        return self.sheet or self.workbook or ""
 
     def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
         data = asdict(self)
@@ -79,8 +81,10 @@ class Tally:
 
 
 def sort_key(finding: Finding, sheet_order: dict[str, int] | None = None) -> tuple[Any, ...]:
-    """Workbook, then sheet (in the standard workbook's order when given), row, column."""
+    """Workbook (the county's findings last), then sheet (in the standard workbook's order
+    when given), row, column."""
     order = (sheet_order or {}).get(finding.sheet or "", -1 if finding.sheet is None else 999)
     letters = "".join(ch for ch in (finding.cell or "") if ch.isalpha())
     column = (len(letters), letters)
-    return (finding.workbook, order, finding.sheet or "", finding.row or 0, column, finding.rule)
+    return (finding.workbook is None, finding.workbook or "", order, finding.sheet or "",
+            finding.row or 0, column, finding.rule)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from ..validation.workbook import ValidatedWorkbook
 
 FORMATS = ("table", "json", "junit", "sarif", "github")
+COUNTY = "county"  # the JUnit suite of the findings about no workbook
 
 
 def verdict(result: Outcome | ValidatedWorkbook, lang: Lang = "zh") -> str:
@@ -46,8 +48,9 @@ def totals(batch: Batch) -> dict[str, int]:
     }
 
 
-def _by_workbook(batch: Batch) -> dict[str, list[Finding]]:
-    grouped: dict[str, list[Finding]] = defaultdict(list)
+def _by_workbook(batch: Batch) -> dict[str | None, list[Finding]]:
+    """The findings of each workbook; those of the county (about no workbook) under None."""
+    grouped: dict[str | None, list[Finding]] = defaultdict(list)
     for finding in batch.all_findings:
         grouped[finding.workbook].append(finding)
     return grouped
@@ -63,17 +66,25 @@ def render_table(batch: Batch, console: Console, lang: Lang = "zh") -> None:
         console.print(f"[bold]{escape(result.display)}[/bold]  "
                       f"[{style}]{verdict(result, lang)}[/{style}]", highlight=False)
         for sheet, items in groupby(findings, key=lambda f: f.sheet or ""):
-            table = Table(title=Text(sheet or text("workbook_level", lang)), title_justify="left",
-                          show_lines=False, expand=False)
-            for col in ("col_cell", "col_severity", "col_rule", "col_message"):
-                table.add_column(text(col, lang), overflow="fold")
-            for f in items:
-                severity = f.severity.label(lang)
-                colour = "red" if f.severity is Severity.ERROR else "yellow"
-                table.add_row(Text(f.cell or ""), f"[{colour}]{severity}[/{colour}]", f.rule,
-                              Text(f.message(lang)))
-            console.print(table)
+            _print_findings(console, Text(sheet or text("workbook_level", lang)), items, lang)
+    county = grouped.get(None, [])
+    if county:  # the findings of the county, about no workbook: after the workbooks
+        console.print(f"[bold]{text('county_level', lang)}[/bold]", highlight=False)
+        _print_findings(console, None, county, lang)
     console.print(text("batch_total", lang, **totals(batch)), highlight=False)
+
+
+def _print_findings(console: Console, title: Text | None, findings: Iterable[Finding],
+                    lang: Lang) -> None:
+    table = Table(title=title, title_justify="left", show_lines=False, expand=False)
+    for col in ("col_cell", "col_severity", "col_rule", "col_message"):
+        table.add_column(text(col, lang), overflow="fold")
+    for f in findings:
+        severity = f.severity.label(lang)
+        colour = "red" if f.severity is Severity.ERROR else "yellow"
+        table.add_row(Text(f.cell or ""), f"[{colour}]{severity}[/{colour}]", f.rule,
+                      Text(f.message(lang)))
+    console.print(table)
 
 
 def to_json(batch: Batch, lang: Lang = "zh") -> str:
@@ -98,38 +109,50 @@ def to_json(batch: Batch, lang: Lang = "zh") -> str:
 
 def to_junit(batch: Batch, lang: Lang = "zh") -> str:
     """One test suite per workbook, one test case per rule that found something (failing
-    when it found an 错误), and one passing case when nothing was found."""
+    when it found an 错误), and one passing case when nothing was found; the findings of
+    the county (about no workbook) in a last suite named ``county``."""
     suites = ET.Element("testsuites", name="xl-addin")
     grouped = _by_workbook(batch)
     for result in batch.results:
-        findings = grouped.get(result.display, [])
-        by_rule: dict[str, list[Finding]] = defaultdict(list)
-        for f in findings:
-            by_rule[f.rule].append(f)
-        suite = ET.SubElement(suites, "testsuite", name=result.display)
-        failures = errors = 0
-        if not by_rule:
-            ET.SubElement(suite, "testcase", classname=result.display,
-                          name=text("all_rules", lang))
-        for rule, items in by_rule.items():
-            case = ET.SubElement(suite, "testcase", classname=result.display, name=rule)
-            body = "\n".join(f"{f.location}: [{f.severity.label(lang)}] {f.message(lang)}"
-                             for f in items)
-            if result.unreadable:
-                errors += 1
-                ET.SubElement(case, "error", message=items[0].message(lang)).text = body
-            elif any(f.severity is Severity.ERROR for f in items):
-                failures += 1
-                first = next(f for f in items if f.severity is Severity.ERROR)
-                ET.SubElement(case, "failure", message=f"{first.location}: "
-                              f"{first.message(lang)}").text = body
-            else:
-                ET.SubElement(case, "system-out").text = body
-        suite.set("tests", str(max(1, len(by_rule))))
-        suite.set("failures", str(failures))
-        suite.set("errors", str(errors))
+        _junit_suite(suites, result.display, grouped.get(result.display, []),
+                     result.unreadable, lang)
+    if grouped.get(None):
+        _junit_suite(suites, COUNTY, grouped[None], False, lang)
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)
+
+
+def _junit_suite(suites: ET.Element, name: str, findings: list[Finding], unreadable: bool,
+                 lang: Lang) -> None:
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_rule[f.rule].append(f)
+    suite = ET.SubElement(suites, "testsuite", name=name)
+    failures = errors = 0
+    if not by_rule:
+        ET.SubElement(suite, "testcase", classname=name, name=text("all_rules", lang))
+    for rule, items in by_rule.items():
+        case = ET.SubElement(suite, "testcase", classname=name, name=rule)
+        body = "\n".join(_located(f, f"[{f.severity.label(lang)}] {f.message(lang)}")
+                         for f in items)
+        if unreadable:
+            errors += 1
+            ET.SubElement(case, "error", message=items[0].message(lang)).text = body
+        elif any(f.severity is Severity.ERROR for f in items):
+            failures += 1
+            first = next(f for f in items if f.severity is Severity.ERROR)
+            ET.SubElement(case, "failure",
+                          message=_located(first, first.message(lang))).text = body
+        else:
+            ET.SubElement(case, "system-out").text = body
+    suite.set("tests", str(max(1, len(by_rule))))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+
+
+def _located(finding: Finding, message: str) -> str:
+    """``location: message``; a finding of the county has no location, only its message."""
+    return f"{finding.location}: {message}" if finding.location else message
 
 
 def to_sarif(batch: Batch, lang: Lang = "zh") -> str:
@@ -144,12 +167,13 @@ def to_sarif(batch: Batch, lang: Lang = "zh") -> str:
             "results": [{
                 "ruleId": f.rule,
                 "level": "error" if f.severity is Severity.ERROR else "warning",
-                "message": {"text": f"{f.location}: {f.message(lang)}"},
+                "message": {"text": _located(f, f.message(lang))},
+                # a finding of the county is about no file: no location
                 "locations": [{
                     "physicalLocation": {"artifactLocation": {"uri": f.workbook}},
                     "logicalLocations": [{"fullyQualifiedName": f.location,
                                           "kind": "member"}],
-                }],
+                }] if f.workbook is not None else [],
                 "properties": {"sheet": f.sheet, "cell": f.cell},
             } for f in findings],
         }],
@@ -165,9 +189,11 @@ def to_github(batch: Batch, lang: Lang = "zh") -> str:
     lines = []
     for f in batch.all_findings:
         level = "error" if f.severity is Severity.ERROR else "warning"
-        name = _gh_escape(f.workbook).replace(":", "%3A").replace(",", "%2C")  # a property
-        props = f"file={name},title={f.rule}"
-        lines.append(f"::{level} {props}::{_gh_escape(f.location + ': ' + f.message(lang))}")
+        props = f"title={f.rule}"  # a finding of the county names no file
+        if f.workbook is not None:
+            name = _gh_escape(f.workbook).replace(":", "%3A").replace(",", "%2C")  # a property
+            props = f"file={name},{props}"
+        lines.append(f"::{level} {props}::{_gh_escape(_located(f, f.message(lang)))}")
     return "\n".join(lines)
 
 

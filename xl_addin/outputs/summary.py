@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -33,11 +32,54 @@ from .styles import HEADER_FILL, HEADER_FONT
 
 @dataclass
 class CountySummary:
-    as_of: dt.date | None
+    as_of: dt.date | None  # the one 统计日期 summarised
     month: str
-    townships: list[Outcome]  # readable workbooks, in township order
+    townships: list[Outcome]  # readable workbooks of that day, in township order
     counts: dict[str, Any]
     rates: dict[str, Fraction | None]
+    expected: tuple[str, ...] = ()  # the county's townships (policy); () when unknown
+    not_used: list[Outcome] = field(default_factory=list)  # readable, of another day
+
+    @property
+    def reported(self) -> list[str]:
+        """The townships with a workbook of the day, in the policy's order (then others)."""
+        names = {t.township for t in self.townships if t.township}
+        return ([t for t in self.expected if t in names]
+                + sorted(names - set(self.expected)))
+
+    @property
+    def knows_missing(self) -> bool:
+        """Whether the townships not reported can be named: the county's townships are
+        known (some workbook reached a worker's check) and there is a day summarised."""
+        return bool(self.expected) and self.as_of is not None
+
+    @property
+    def missing(self) -> list[str]:
+        """The county's townships with no workbook of the day; none when that cannot be
+        known (nothing is guessed)."""
+        if not self.knows_missing:
+            return []
+        names = {t.township for t in self.townships}
+        return [t for t in self.expected if t not in names]
+
+    def scope(self, lang: Lang = "zh") -> str:
+        """全县, or the townships that reported and those that did not: incomplete data is
+        never called 全县 without naming what is missing."""
+        if not self.missing:
+            return text("scope_county", lang)
+        return text("scope_partial", lang, reported=len(self.reported),
+                    expected=len(self.expected), missing="、".join(self.missing))
+
+    def notes(self, lang: Lang = "zh") -> list[str]:
+        """What the summary leaves out: the townships missing, the workbooks of other days."""
+        lines = []
+        if self.missing:
+            lines.append(text("summary_missing", lang, count=len(self.missing),
+                              townships="、".join(self.missing)))
+        for result in self.not_used:
+            lines.append(text("summary_not_used", lang, workbook=result.display,
+                              date=_day(result.as_of, lang)))
+        return lines
 
     def shown_rates(self) -> dict[str, str]:
         return {r.key: format_rate(r, self.rates[r.key]) for r in RATES}
@@ -51,7 +93,8 @@ class CountySummary:
             projects = text("projects_all", lang)
         else:
             projects = text("projects_some", lang, count=c["projects_resumed"])
-        return text("bulletin", lang, date_phrase=phrase, month_label=month_label(self.month),
+        return text("bulletin", lang, date_phrase=phrase, scope=self.scope(lang),
+                    month_label=month_label(self.month),
                     projects_phrase=projects, **{k: _plain(v) for k, v in c.items()},
                     **self.shown_rates())
 
@@ -59,6 +102,12 @@ class CountySummary:
         return {
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "project_month": self.month,
+            "townships_expected": list(self.expected) if self.expected else None,
+            "townships_reported": self.reported,
+            "townships_missing": self.missing if self.knows_missing else None,
+            "workbooks_not_used": [{"workbook": r.display,
+                                    "as_of": r.as_of.isoformat() if r.as_of else None}
+                                   for r in self.not_used],
             "townships": [{"township": t.township, "workbook": t.display,
                            "counts": {k: _plain(v) for k, v in t.counts.items()},
                            "rates": {r.key: format_rate(r, v) for r, v in
@@ -77,16 +126,25 @@ def _plain(value: Any) -> Any:
     return float(value)
 
 
-def county_summary(batch: Batch, month: str | None = None) -> CountySummary:
-    """Add up the readable workbooks of a batch."""
+def _day(day: dt.date | None, lang: Lang) -> str:
+    return day.isoformat() if day else text("no_date", lang)
+
+
+def county_summary(batch: Batch, month: str | None = None,
+                   day: dt.date | None = None) -> CountySummary:
+    """Add up the readable workbooks of one 统计日期 of a batch: ``day``, else the latest
+    统计日期 among them. The workbooks of other days (or of no 统计日期) are not added,
+    only listed: two days of a township are never summed."""
     readable = [r for r in batch.results if not r.unreadable]
-    dates = Counter(r.as_of for r in readable if r.as_of)
-    as_of = dates.most_common(1)[0][0] if dates else None
+    as_of = day or max((r.as_of for r in readable if r.as_of), default=None)
+    used = [r for r in readable if r.as_of == as_of and as_of is not None]
+    not_used = [r for r in readable if r.as_of != as_of or as_of is None]
     chosen = month or previous_month(as_of or dt.date.today())
     division = cover_label("division_code")
-    readable.sort(key=lambda r: (r.cover.get(division) or "", r.township or ""))
-    counts = add_counts([r.counts for r in readable])
-    return CountySummary(as_of, chosen, readable, counts, compute_rates(counts))
+    used.sort(key=lambda r: (r.cover.get(division) or "", r.township or ""))
+    counts = add_counts([r.counts for r in used])
+    return CountySummary(as_of, chosen, used, counts, compute_rates(counts),
+                         batch.townships, not_used)
 
 
 def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh") -> Workbook:
@@ -107,11 +165,20 @@ def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh") -> W
         put_text(ws.cell(row, 2), str(result.cover.get(division) or ""))
         ws.cell(row, 3, result.as_of).number_format = "yyyy-mm-dd"
         _fill_numbers(ws, row, result.counts, rates)
+    for township in summary.missing:  # named, never a row of zeros: its figures are unknown
+        row = ws.max_row + 1
+        put_text(ws.cell(row, 1), township)
+        put_text(ws.cell(row, 3), text("not_reported", lang))
+        ws.cell(row, 3).font = Font(color="C00000")
     total_row = ws.max_row + 1
     put_text(ws.cell(total_row, 1), text("total", lang))
     _fill_numbers(ws, total_row, summary.counts, summary.rates)
     for cell in ws[total_row]:
         cell.font = Font(bold=True)
+    for note in summary.notes(lang):  # under the total: what it leaves out
+        cell = ws.cell(ws.max_row + 1, 1)
+        put_text(cell, note)
+        cell.font = Font(color="C00000")
     for letter_index in range(1, len(header) + 1):
         ws.column_dimensions[ws.cell(1, letter_index).column_letter].width = 14
     ws.freeze_panes = "B2"
@@ -130,12 +197,18 @@ def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh") -> W
     bulletin.column_dimensions["A"].width = 120
     put_text(bulletin.cell(1, 1), summary.bulletin(lang))
     sources = book.create_sheet(text("sources_sheet", lang))
-    sources.append([text("col_workbook", lang), text("township", lang), text("col_verdict", lang)])
+    sources.append([text("col_workbook", lang), text("township", lang), text("col_verdict", lang),
+                    cover_label("as_of"), text("col_used", lang)])
+    used = {id(r) for r in summary.townships}
     for result in batch.results:
         row = sources.max_row + 1
         put_text(sources.cell(row, 1), result.display)
         put_text(sources.cell(row, 2), result.township or "")
         put_text(sources.cell(row, 3), verdict(result, lang))
+        if result.as_of:
+            sources.cell(row, 4, result.as_of).number_format = "yyyy-mm-dd"
+        put_text(sources.cell(row, 5), text("used_yes" if id(result) in used else "used_no",
+                                            lang))
     sources.column_dimensions["A"].width = 60
     return book
 

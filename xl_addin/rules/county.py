@@ -1,7 +1,8 @@
 """Rules between the workbooks of the county: a value that must be unique across the
-county (a credit code in two townships' reports), and two workbooks for one township and
-统计日期. They compare the outcomes of the workbooks of a batch (``validation.outcome``),
-in the command's own process: light, no pandas."""
+county (a credit code in two townships' reports), two workbooks for one township and
+统计日期, and a township of the county with no workbook of a 统计日期 of the batch. They
+compare the outcomes of the workbooks of a batch (``validation.outcome``), in the command's
+own process: light, no pandas."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ COUNTY_DUPLICATE = register(Rule(
 DUPLICATE_WORKBOOK = register(Rule(
     "duplicate_workbook", Scope.COUNTY, Source.BATCH, Severity.ERROR,
     "two workbooks for one township and 统计日期"))
+TOWNSHIP_MISSING = register(Rule(
+    "township_missing", Scope.COUNTY, Source.BATCH, Severity.WARNING,
+    "a township of the policy's list has no workbook of a 统计日期 present in a batch of two "
+    "or more readable workbooks (a finding of the county: no workbook, sheet or cell)"))
 
 
 def _some(places: list[str], shown: int = 5) -> str:
@@ -42,9 +47,31 @@ def _some(places: list[str], shown: int = 5) -> str:
     return "、".join(places[:shown]) + (f" … (+{more})" if more > 0 else "")
 
 
-def county_findings(results: Sequence[Outcome]) -> list[Finding]:
-    """The findings of the rules between the workbooks ``results`` (all readable)."""
-    return _duplicates(results) + _duplicate_workbooks(results)
+def county_findings(results: Sequence[Outcome], townships: Sequence[str] = ()
+                    ) -> list[Finding]:
+    """The findings of the rules between the workbooks ``results`` (all readable);
+    ``townships``: the county's, in the policy's order (none known: none reported
+    missing)."""
+    return (_duplicates(results) + _duplicate_workbooks(results)
+            + _missing_townships(results, townships))
+
+
+def missing_townships(results: Sequence[Outcome], townships: Sequence[str],
+                      day: dt.date) -> list[str]:
+    """The townships of ``townships`` with no workbook of ``day`` among ``results``."""
+    reported = {r.township for r in results if r.as_of == day}
+    return [t for t in townships if t not in reported]
+
+
+def _missing_townships(results: Sequence[Outcome], townships: Sequence[str]
+                       ) -> list[Finding]:
+    # one workbook is a township's own check, not the county's: say nothing then
+    if len(results) < 2 or not townships:
+        return []
+    days = sorted({r.as_of for r in results if r.as_of})
+    return [TOWNSHIP_MISSING.finding(None, params={"township": township,
+                                                   "date": day.isoformat()})
+            for day in days for township in missing_townships(results, townships, day)]
 
 
 def _duplicates(results: Sequence[Outcome]) -> list[Finding]:

@@ -82,7 +82,7 @@ class Rule:
         """The message code of the catalog: the rule's id."""
         return self.id
 
-    def finding(self, workbook: str, sheet: str | None = None, cell: str | None = None,
+    def finding(self, workbook: str | None, sheet: str | None = None, cell: str | None = None,
                 row: int | None = None, column: str | None = None,
                 params: dict[str, Any] | None = None, value: Any = None,
                 expected: Any = None, severity: Severity | str | None = None) -> Finding:

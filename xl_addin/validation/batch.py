@@ -20,7 +20,7 @@ from ..reading.limits import DEFAULT_LIMITS, Limits, size_text
 from ..rules.county import county_findings
 from ..rules.registry import rule
 from ..rules.workbook import FILE_CRASHED, WORKER_FAILED
-from .outcome import Batch, Outcome
+from .outcome import Batch, Outcome, policy_townships
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".csv"}
 
@@ -162,7 +162,8 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
             if progress:
                 progress(checked)
     done = [r for r in results if r is not None]
-    return Batch(done, county_findings([r for r in done if not r.unreadable]))
+    return Batch(done, county_findings([r for r in done if not r.unreadable],
+                                       policy_townships(done)))
 
 
 def run_guarded(func: Callable[..., Any], args: tuple[Any, ...], display: str,

@@ -28,12 +28,20 @@ class Outcome(Tally):
     counts: dict[str, Any] = field(default_factory=dict)
     keys: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # county-unique
     policy: str = ""
+    townships: tuple[str, ...] = ()  # the policy's townships, in its order: the county
 
 
 @dataclass
 class Batch:
     results: list[Outcome]
     findings: list[Finding]  # the rules between workbooks
+
+    @property
+    def townships(self) -> tuple[str, ...]:
+        """The county's townships, from the policy the workers used (one policy per batch);
+        empty when no workbook reached a worker's check (then nothing is said about the
+        townships that have not reported)."""
+        return policy_townships(self.results)
 
     @functools.cached_property
     def all_findings(self) -> list[Finding]:
@@ -42,7 +50,7 @@ class Batch:
                       key=lambda f: sort_key(f, order))
 
     @functools.cached_property
-    def _cross_errors(self) -> Counter[str]:
+    def _cross_errors(self) -> Counter[str | None]:
         return Counter(f.workbook for f in self.findings if f.severity is Severity.ERROR)
 
     def errors_of(self, result: Outcome) -> int:
@@ -55,3 +63,8 @@ class Batch:
         if any(r.unreadable for r in self.results):
             return 2
         return 1 if any(f.severity is Severity.ERROR for f in self.all_findings) else 0
+
+
+def policy_townships(results: list[Outcome]) -> tuple[str, ...]:
+    """The townships of the policy of the first outcome that carries them."""
+    return next((r.townships for r in results if r.townships), ())

@@ -18,18 +18,19 @@ from .workbook import ValidatedWorkbook, validate_path
 
 
 def outcome_of(path: str, display: str, as_of: dt.date | None, policy_path: str | None,
-                   month: str | None, limits: Limits) -> Outcome:
+               month: str | None, limits: Limits) -> Outcome:
     """The outcome of checking the workbook at ``path``."""
     policy = load_policy(policy_path)
     result = validate_path(path, display, as_of, policy, limits)
     if result.error is not None:
         finding = rule(result.error.code).finding(display, params=result.error.params)
-        return Outcome(path, display, [finding], unreadable=True, policy=policy.label)
+        return Outcome(path, display, [finding], unreadable=True, policy=policy.label,
+                       townships=tuple(policy.townships))
     month = month or previous_month(result.as_of or dt.date.today())
     context = IndicatorContext(month, result.cover)
     return Outcome(path, display, result.findings, cover=result.cover, as_of=result.as_of,
                    counts=compute_counts(result.tables, context), keys=county_keys(result),
-                   policy=policy.label)
+                   policy=policy.label, townships=tuple(policy.townships))
 
 
 def county_keys(result: ValidatedWorkbook) -> dict[str, list[tuple[str, str, str]]]:
