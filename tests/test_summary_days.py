@@ -175,3 +175,45 @@ def test_no_township_is_said_missing_when_nothing_was_read(tmp_path: Path) -> No
     assert data["as_of"] is None and data["townships"] == []
     assert data["townships_missing"] is None
     assert not any(t in data["bulletin"] for t in COUNTY_TOWNSHIPS)
+
+
+# --- a resubmission: two workbooks of one township and day (issue 13, item 8) ---------------
+
+def _summary_with_duplicates(folder: Path) -> dict:
+    """summary --format json of a folder with two workbooks of one township and day: exit 1,
+    since check still calls them an 错误 (duplicate_workbook)."""
+    result = CliRunner().invoke(main, ["summary", str(folder), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    return json.loads(result.stdout)
+
+
+def test_a_corrected_resubmission_replaces_the_earlier_one(tmp_path: Path) -> None:
+    """泷泊镇 sent twice for 2020-03-11: the earlier file (one enterprise more) and the
+    correction. The summary adds the newer file alone and lists the earlier as not used."""
+    import os
+
+    earlier, correction = tmp_path / "泷泊镇3.11日报.xlsx", tmp_path / "泷泊镇3.11日报(1).xlsx"
+    shutil.copy(DEMO / HOME, earlier)
+    book = openpyxl.load_workbook(DEMO / HOME)
+    sheet = book[ENTERPRISES]
+    sheet.delete_rows(sheet.max_row)
+    book.save(correction)
+    os.utime(earlier, (1_583_900_000, 1_583_900_000))      # 2020-03-11, morning
+    os.utime(correction, (1_583_910_000, 1_583_910_000))   # the same day, later
+    data = _summary_with_duplicates(tmp_path)
+    count, resumed = enterprises(correction)
+    assert enterprises(earlier)[0] == count + 1
+    assert (data["counts"]["enterprises"], data["counts"]["enterprises_resumed"]) == (
+        count, resumed)
+    assert [t["workbook"] for t in data["townships"]] == [str(correction)]
+    assert [w["workbook"] for w in data["workbooks_not_used"]] == [str(earlier)]
+    text = CliRunner().invoke(main, ["summary", str(tmp_path)]).stdout
+    assert f"较新的工作簿 {correction}）：{earlier}" in text
+
+
+def test_byte_identical_copies_count_once(tmp_path: Path) -> None:
+    for name in (HOME, "泷泊镇_2020-03-11(1).xlsx"):
+        shutil.copy(DEMO / HOME, tmp_path / name)
+    data = _summary_with_duplicates(tmp_path)
+    assert data["counts"]["enterprises"] == enterprises(DEMO / HOME)[0]
+    assert data["townships_reported"] == ["泷泊镇"] and len(data["townships"]) == 1

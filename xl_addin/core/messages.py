@@ -226,6 +226,7 @@ CATALOG.update({
                       "the {reported} reporting townships' (of {expected}; not reported: {missing})"),
     "summary_missing": ("未报送的乡镇（{count}个，未计入汇总）：{townships}", "Townships not reported ({count}, not in the summary): {townships}"),
     "summary_not_used": ("未计入汇总（统计日期不同）：{workbook}（{date}）", "Not in the summary (another 统计日期): {workbook} ({date})"),
+    "summary_superseded": ("未计入汇总（同一乡镇同一统计日期另有较新的工作簿 {newer}）：{workbook}", "Not in the summary (the same township and 统计日期 has a newer workbook, {newer}): {workbook}"),
     "no_date": ("无统计日期", "no 统计日期"),
     "not_reported": ("未报送", "not reported"),
     "col_used": ("计入汇总", "In the summary"),

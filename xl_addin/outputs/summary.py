@@ -39,6 +39,8 @@ class CountySummary:
     rates: dict[str, Fraction | None]
     expected: tuple[str, ...] = ()  # the county's townships (policy); () when unknown
     not_used: list[Outcome] = field(default_factory=list)  # readable, of another day
+    # same day and township as a newer workbook (not used) -> the workbook used instead
+    superseded: dict[str, str] = field(default_factory=dict)
 
     @property
     def reported(self) -> list[str]:
@@ -77,6 +79,10 @@ class CountySummary:
             lines.append(text("summary_missing", lang, count=len(self.missing),
                               townships="、".join(self.missing)))
         for result in self.not_used:
+            if result.display in self.superseded:
+                lines.append(text("summary_superseded", lang, workbook=result.display,
+                                  newer=self.superseded[result.display]))
+                continue
             lines.append(text("summary_not_used", lang, workbook=result.display,
                               date=_day(result.as_of, lang)))
         return lines
@@ -137,14 +143,42 @@ def county_summary(batch: Batch, month: str | None = None,
     only listed: two days of a township are never summed."""
     readable = [r for r in batch.results if not r.unreadable]
     as_of = day or max((r.as_of for r in readable if r.as_of), default=None)
-    used = [r for r in readable if r.as_of == as_of and as_of is not None]
+    used, superseded = _newest_per_township(
+        [r for r in readable if r.as_of == as_of and as_of is not None])
     not_used = [r for r in readable if r.as_of != as_of or as_of is None]
+    not_used += [r for r in readable if r.display in superseded]
     chosen = month or previous_month(as_of or dt.date.today())
     division = cover_label("division_code")
     used.sort(key=lambda r: (r.cover.get(division) or "", r.township or ""))
     counts = add_counts([r.counts for r in used])
     return CountySummary(as_of, chosen, used, counts, compute_rates(counts),
-                         batch.townships, not_used)
+                         batch.townships, not_used, superseded)
+
+
+def _newest_per_township(results: list[Outcome]) -> tuple[list[Outcome], dict[str, str]]:
+    """One workbook per township for the day: a corrected resubmission replaces the earlier
+    one (the newer file by modification time; a byte-identical copy is the same report), so
+    a township is never added twice. The others, each with the workbook used instead."""
+    groups: dict[str, list[Outcome]] = {}
+    kept: list[Outcome] = []
+    for result in results:
+        if result.township:
+            groups.setdefault(result.township, []).append(result)
+        else:
+            kept.append(result)
+    superseded: dict[str, str] = {}
+    for group in groups.values():
+        newest = max(group, key=lambda r: (_modified(r.path), r.display))
+        kept.append(newest)
+        superseded.update({r.display: newest.display for r in group if r is not newest})
+    return kept, superseded
+
+
+def _modified(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
 
 
 def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh") -> Workbook:
