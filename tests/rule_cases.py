@@ -177,11 +177,6 @@ def _case(rule: str, book: str, edit: Edit, **more: Any) -> Case:
     return Case(rule, book, edit, edit.sheet, edit.cell, **more)
 
 
-BAD_TEXT_BUG = (
-    "bad_text is registered (and named by reading/coercion.py PARSERS for text and code "
-    "columns), but _text() and _code() never raise CalcError: every value, even a TRUE "
-    "typed into a text column, is turned into text, so no input can give bad_text")
-
 CASES: list[Case] = [
     # --- 封面 --------------------------------------------------------------------------------
     _case("division_code", "main", Put(COVER, "B2", "431123999000")),
@@ -205,9 +200,14 @@ CASES: list[Case] = [
     _case("uncalculated", "main", Put(ENTERPRISES, "J16", "=I16-200")),
     _case("bad_count", "main", Put(ENTERPRISES, "H17", -5)),
     _case("bad_yes_no", "main", Put(ENTERPRISES, "F18", "也许")),
-    _case("bad_text", "main", Put(ENTERPRISES, "D19", True), bug=BAD_TEXT_BUG),
+    _case("bad_text", "main", Put(ENTERPRISES, "D19", True)),  # TRUE in 行业类别
     _case("bad_date", "main", Put(ENTERPRISES, "G20", "某天")),
     _case("code_normalized", "main", Put(ENTERPRISES, "C21", "91431123ma4122rq6c")),
+    # --- values as clerks type them (issue 12, values) --------------------------------------
+    _case("invisible_char", "main", Put(ENTERPRISES, "E22", "小型\u00a0"), severity=W),
+    _case("date_without_year", "main", Put(ENTERPRISES, "G23", "3月7日"), severity=W),
+    _case("rate_as_points", "main", Put(SI, "E4", 16)),  # 养老费率 16 for 16%
+    _case("code_as_number", "main", Put(ABSORPTION, "E3", 431123197903203478)),
     # --- 重点项目 ---------------------------------------------------------------------------
     _case("month_as_text", "main", Put(PROJECTS, "D2", "2020年2月")),
     _case("bad_month", "main", Put(PROJECTS, "D3", "上个月")),

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xl_addin.core.codes import (
+    id_check_char,
     mask_id_number,
     mask_phone,
     valid_id_numbers,
@@ -152,7 +153,9 @@ def test_id_birth_reason_names_the_date():
 
 @st.composite
 def id_numbers(draw) -> str:
-    region = draw(st.from_regex(r"[0-9]{6}", fullmatch=True))
+    # real division codes (a county, a district, a prefecture, a province, an abolished one)
+    region = draw(st.sampled_from(["431123", "110101", "431100", "430000", "431102",
+                                   "440305", "652901"]))
     birth = draw(st.dates(dt.date(1900, 1, 1), dt.date(2020, 12, 31)))
     seq = draw(st.from_regex(r"[0-9]{3}", fullmatch=True))
     return with_check(region + birth.strftime("%Y%m%d") + seq)
@@ -182,7 +185,9 @@ def id_like(draw) -> str:
     """Mostly well-formed numbers whose birth date may not exist (day 00-39, month 00-19,
     any year, so leap days of 1900, 2000 and year 0000 come up), with or without the right
     check character, now and then a letter, a short one or a non-ASCII digit."""
-    region = draw(st.from_regex(r"[0-9]{6}", fullmatch=True))
+    # real division codes (a county, a district, a prefecture, a province, an abolished one)
+    region = draw(st.sampled_from(["431123", "110101", "431100", "430000", "431102",
+                                   "440305", "652901"]))
     birth = draw(st.from_regex(r"[0-9]{4}[01][0-9][0-3][0-9]", fullmatch=True)
                  | st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(
                      lambda d: d.strftime("%Y%m%d").zfill(8)))
@@ -230,3 +235,30 @@ def test_unknown_township(policy):
     with pytest.raises(CalcError) as info:
         township_code(policy, "永州市")
     assert info.value.code == "division_unknown"
+
+
+# --- the division code of a 身份证号 (python-stdnum's GB/T 2260 table) -----------------------
+
+@pytest.mark.parametrize("region", ["000000", "999999", "431199", "439900", "990101"])
+def test_an_id_whose_first_six_digits_are_no_division_fails(region):
+    number = with_check(region + "19880510221")
+    with pytest.raises(CalcError) as info:
+        validate_id_number(number)
+    assert info.value.code == "id_division"
+    assert info.value.message() == f"身份证号前6位 {region} 不是行政区划代码"
+    assert valid_id_numbers([number]) == [False]
+
+
+def test_the_bulk_check_flags_only_the_unknown_division():
+    good = with_check("43112319880510221")
+    bad = with_check("00000019880510221")
+    assert valid_id_numbers([good, bad, good, with_check("99999919880510221")]) == [
+        True, False, True, False]
+
+
+def test_a_wrong_check_digit_is_still_named_before_the_division():
+    body = "00000019880510221"
+    wrong = body + ("0" if id_check_char(body) != "0" else "1")
+    with pytest.raises(CalcError) as info:
+        validate_id_number(wrong)
+    assert info.value.code == "id_check"

@@ -4,6 +4,7 @@ and the division codes of the townships."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -72,7 +73,21 @@ def validate_id_number(value: object) -> str:
     expected = id_check_char(code[:17])
     if code[17] != expected:
         raise CalcError("id_check", expected=expected)
+    if not known_division(code[:6]):
+        raise CalcError("id_division", division=code[:6])
     return code
+
+
+@functools.lru_cache(maxsize=4096)
+def known_division(prefix: str) -> bool:
+    """Whether the first six digits of a 身份证号 are an administrative division code of
+    China, now or formerly (python-stdnum's table of GB/T 2260 codes, which keeps the
+    codes of abolished counties: an old card keeps its code). Province and prefecture
+    codes (430000, 431100) count, as cards were issued under them."""
+    from stdnum import numdb
+
+    info = {k: v for _, props in numdb.get("cn/loc").info(prefix) for k, v in props.items()}
+    return "county" in info
 
 
 def valid_id_numbers(values: list[str]) -> list[bool]:
@@ -94,10 +109,14 @@ def valid_id_numbers(values: list[str]) -> list[bool]:
         total = (body * np.array(ID_WEIGHTS)).sum(axis=1)
         expected = np.frombuffer(ID_CHECK.encode(), dtype=np.uint8)[total % 11]
         # ``expected`` is a digit or X, so matching it also checks the 18th character
-        ok = digits_ok & (expected == grid[:, 17]) & _real_dates(body[:, 6:14])
+        ok = (digits_ok & (expected == grid[:, 17]) & _real_dates(body[:, 6:14])).tolist()
+        prefixes = [values[i][:6] for i in fast]
+        unknown = {p for p in set(prefixes) if not known_division(p)}
+        if unknown:
+            ok = [good and p not in unknown for good, p in zip(ok, prefixes, strict=True)]
         if not slow:
-            return ok.tolist()
-        for i, good in zip(fast, ok.tolist(), strict=True):
+            return ok
+        for i, good in zip(fast, ok, strict=True):
             result[i] = good
     for i in slow:
         try:

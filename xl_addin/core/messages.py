@@ -543,3 +543,28 @@ CATALOG.update({
                    "a 合计 (total) row, if any, must give the sums of the rows for {columns}"),
 })
 # === end of the data dictionary texts ======================================================
+
+# --- issue 12: 封面 and values as clerks type them (docs/real-workbooks.md) ------------------
+CATALOG.update({
+    "invisible_char": ("含看不见的字符（不间断空格或零宽空格）: {original!r}，已按 {value} 读取；"
+                       "请删除该字符，否则 Excel 的筛选和公式不会把它当作 {value}",
+                       "holds an invisible character (no-break or zero-width space): "
+                       "{original!r}, read as {value}; delete it, or Excel's filters and "
+                       "formulas will not take it for {value}"),
+    "rate_as_points": ("比率 {original} 超过 100%，可能是想填 {value}：请填写 {value}（带百分号）"
+                       "或对应的小数",
+                       "rate {original} is above 100%: probably {value} was meant; type "
+                       "{value} (with the percent sign) or the fraction"),
+    "code_as_number": ("代码被存成了数字 {original}：超过15位的数字 Excel 只保留前15位，后面的数字"
+                       "已经丢失。请把单元格设为“文本”格式，再照原件重新输入完整代码",
+                       "the code was stored as the number {original}: Excel keeps only 15 "
+                       "digits of a number, the rest were lost. Format the cell as Text and "
+                       "type the whole code again from the original"),
+    "date_without_year": ("日期没有写年份: {original!r}，已按统计日期的年份读作 {value}",
+                          "date typed without a year: {original!r}, read with the year of "
+                          "统计日期 as {value}"),
+    "not_text": ("应为文字: {value!r}", "must be text: {value!r}"),
+    "id_division": ("身份证号前6位 {division} 不是行政区划代码",
+                    "the first six digits {division} of the ID number are not an "
+                    "administrative division code"),
+})

@@ -22,11 +22,27 @@ YES = frozenset({"是", "TRUE", "Y", "YES", "1"})
 NO = frozenset({"否", "FALSE", "N", "NO", "0"})
 
 
+# Characters a cell can hold that show as nothing, or as an ordinary space, but are not one:
+# the no-break space (U+00A0, pasted from web pages and WeChat) and the zero-width ones
+# (U+200B … U+200D, U+2060 word joiner, U+FEFF byte order mark). A value holding one looks
+# like 小型 on the screen but is not 小型 to COUNTIF or VLOOKUP.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+INVISIBLE = "\u00a0" + ZERO_WIDTH
+INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_DROP_ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH))
+
+
 def clean_text(value: object) -> str:
-    """Trim and make full-width characters half-width (NFKC); ``None`` → ``""``."""
+    """Trim, make full-width characters half-width and a no-break space a space (NFKC), and
+    drop the zero-width characters anywhere; ``None`` → ``""``."""
     if value is None:
         return ""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return unicodedata.normalize("NFKC", str(value)).translate(_DROP_ZERO_WIDTH).strip()
+
+
+def has_invisible(text: str) -> bool:
+    """Whether ``text`` holds a no-break or zero-width space (``INVISIBLE``)."""
+    return INVISIBLE_RE.search(text) is not None
 
 
 def is_blank(value: object) -> bool:
@@ -126,6 +142,18 @@ def parse_date(value: object) -> dt.date:
         return from_serial(parse_number(text))
     except CalcError as exc:
         raise CalcError("not_a_date", value=value) from exc
+
+
+_MONTH_DAY_RE = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
+
+
+def parse_month_day(value: object) -> tuple[int, int] | None:
+    """A date written without its year (3月5日, 3月5号) → (month, day), else None. Whether
+    the month and day exist is checked once a year is given."""
+    if not isinstance(value, str):
+        return None
+    match = _MONTH_DAY_RE.match(clean_text(value))
+    return (int(match[1]), int(match[2])) if match else None
 
 
 def parse_optional_date(value: object) -> dt.date | None:

@@ -100,6 +100,13 @@ class WorkbookSpec:
     file_name: str
     sheets: tuple[SheetSpec, ...]
     checks: tuple[CheckSpec, ...]
+    # words read in a 是/否 column besides 是/否 (workbook.yaml ``yes_no_words``), each
+    # with a 警告: (word, True for 是)
+    yes_no: tuple[tuple[str, bool], ...] = ()
+
+    @functools.cached_property
+    def yes_no_words(self) -> dict[str, bool]:
+        return dict(self.yes_no)
 
     def sheet(self, name: str) -> SheetSpec:
         for spec in self.sheets:
@@ -166,8 +173,11 @@ def load_workbook_spec(directory: str | None = None) -> WorkbookSpec:
     sheets = tuple(
         _sheet(_load_yaml(base / name)) for name in top["sheets"]
     )
+    words = top.get("yes_no_words", {})
+    yes_no = tuple((clean_text(w), answer == "是") for answer in ("是", "否")
+                   for w in words.get(answer, ()))
     return WorkbookSpec(top["name"], top["file_name"], sheets,
-                        tuple(_check(c) for c in top.get("checks", ())))
+                        tuple(_check(c) for c in top.get("checks", ())), yes_no)
 
 
 @functools.cache

@@ -40,7 +40,12 @@ for _id, _severity, _doc in (
     ("bad_month", E, "a month column holds something that is not a year-month"),
     ("bad_yes_no", E, "a yes/no column holds something other than 是/否"),
     ("bad_rate", E, "a rate column holds something that is not a rate"),
-    ("bad_text", E, "a text column holds something that is not text"),
+    ("bad_text", E, "a text or code column holds TRUE/FALSE (a code column: also a date)"),
+    # issue 12, values (docs/real-workbooks.md)
+    ("invisible_char", W, "a no-break or zero-width space in a text value is removed"),
+    ("rate_as_points", E, "a rate above 100% (16 for 16%): the likely rate is named"),
+    ("code_as_number", E, "a code of 16+ digits stored as a number: Excel lost its last digits"),
+    ("date_without_year", W, "a date typed without its year (3月5日) takes 统计日期's year"),
 ):
     declare(_id, Scope.CELL, Source.COERCION, _severity, _doc)
 

@@ -117,7 +117,7 @@ class _SheetRun:
         frame: dict[str, pd.Series] = {}
         for name in present:
             column = self.spec.by_name[name]
-            coerced = coerce_column(self.sheet.data[name], column.type)
+            coerced = coerce_column(self.sheet.data[name], column.type, self.ctx.as_of)
             self.unusable[name] = coerced.unusable
             for quirk in coerced.quirks:
                 self._quirk(column, quirk)
