@@ -182,6 +182,7 @@ CASES: list[Case] = [
     _case("division_code", "main", Put(COVER, "B2", "431123999000")),
     _case("phone", "main", Put(COVER, "B5", "12345")),
     Case("name_date_mismatch", "main", RenameFile("泷泊镇_2020-03-12.xlsx"), COVER, "B3"),
+    _case("township_alias", "main", Put(COVER, "B1", "泷泊镇人民政府"), severity=W),  # issue 12
     # --- 规模工业企业: one edit per row ----------------------------------------------------
     _case("date_as_text", "main", Put(ENTERPRISES, "G2", "2020.2.16")),
     _case("yes_no_coerced", "main", Put(ENTERPRISES, "F3", "Y")),
@@ -249,6 +250,7 @@ CASES: list[Case] = [
     Case("blank_rows_inside", "layout", InsertBlankRow(MIGRANTS, 5), MIGRANTS, None),
     Case("missing_field", "layout", Put(COVER, "A4", "填表人"), COVER, None, column="填报人"),
     Case("no_as_of", "layout", clear(COVER, "B3"), COVER, None, column="统计日期"),
+    _case("unknown_township", "layout", Put(COVER, "B1", "某某镇")),  # issue 12, 封面
     # --- between workbooks (one batch) --------------------------------------------------------
     _case("county_duplicate", "county_other", Put(ENTERPRISES, "C2", HOME_USCC)),
     Case("duplicate_workbook", "county_again", RenameFile("泷泊镇_2020-03-11_再报.xlsx"),

@@ -563,6 +563,12 @@ CATALOG.update({
     "date_without_year": ("日期没有写年份: {original!r}，已按统计日期的年份读作 {value}",
                           "date typed without a year: {original!r}, read with the year of "
                           "统计日期 as {value}"),
+    "township_alias": ("填报单位写作 {original}，已按乡镇 {value} 读取；请只填乡镇名称",
+                       "填报单位 written as {original}, read as the township {value}; "
+                       "write the township's name only"),
+    "unknown_township": ("填报单位 {value} 不是{county}的乡镇（{townships}），无法核对区划代码",
+                         "填报单位 {value} is no township of {county} ({townships}): the "
+                         "division code cannot be checked"),
     "not_text": ("应为文字: {value!r}", "must be text: {value!r}"),
     "id_division": ("身份证号前6位 {division} 不是行政区划代码",
                     "the first six digits {division} of the ID number are not an "

@@ -23,6 +23,7 @@ from typing import Any
 import python_calamine as pc
 from defusedxml import ElementTree as SafeET
 
+from ..core.normalize import clean_text
 from ..model.findings import Finding, Severity
 from ..model.spec import ColumnSpec, SheetSpec, WorkbookSpec, header_key, load_workbook_spec
 from ..rules.sheet import BLANK_ROWS_INSIDE, MISSING_COLUMN, MISSING_FIELD, NO_HEADER
@@ -309,19 +310,37 @@ def _total_candidates(body: list[list[Any]], last: int) -> set[int]:
     return found
 
 
+def _cover_label(text: str) -> tuple[str, str | None]:
+    """A 封面 cell's label as compared (``header_key``, without the colon a clerk adds:
+    填报单位： / 填报单位:) and the value typed after that colon in the same cell, if any
+    (填报单位：泷泊镇 → 泷泊镇)."""
+    cleaned = clean_text(text)  # NFKC: a full-width colon is ":" from here on
+    label, colon, rest = cleaned.partition(":")
+    rest = rest.strip()
+    return header_key(label), (rest if colon and rest else None)
+
+
 def cover_from_grid(grid: list[list[Any]], row0: int, col0: int, name: str, spec: SheetSpec,
                     display: str, findings: list[Finding]) -> CoverData:
-    """The 封面 key/value sheet from its grid of values (as ``table_from_grid``)."""
+    """The 封面 key/value sheet from its grid of values (as ``table_from_grid``). A label
+    may end with a colon or hold spaces (填 报 单 位：), and may hold its value after the
+    colon (填报单位：泷泊镇: the value's cell is the label's); rows above the fields (a
+    title) are passed over (docs/real-workbooks.md, 封面)."""
     cover = CoverData(spec, name)
     wanted = {header_key(c.name): c.name for c in spec.columns}
     for r, row in enumerate(grid):
-        for c, value in enumerate(row[:-1]):
-            if isinstance(value, str) and header_key(value) in wanted:
-                field_name = wanted[header_key(value)]
-                cover.values[field_name] = row[c + 1]
-                cover.rows[field_name] = r + row0 + 1
-                cover.cells[field_name] = f"{column_letter(c + 1 + col0)}{r + row0 + 1}"
-                break
+        for c, value in enumerate(row):
+            if not isinstance(value, str):
+                continue
+            label, inline = _cover_label(value)
+            if label not in wanted or (inline is None and c + 1 >= len(row)):
+                continue
+            field_name = wanted[label]
+            at = c if inline is not None else c + 1  # the value's cell
+            cover.values[field_name] = inline if inline is not None else row[at]
+            cover.rows[field_name] = r + row0 + 1
+            cover.cells[field_name] = f"{column_letter(at + col0)}{r + row0 + 1}"
+            break
     for column in spec.columns:
         if column.name not in cover.values and not column.optional_field:
             findings.append(MISSING_FIELD.finding(display, name, column=column.name,

@@ -19,6 +19,7 @@ import pandera.pandas as pa
 
 from ..core.codes import mask_id_number, mask_phone
 from ..core.messages import shown
+from ..core.normalize import normalize_code
 from ..core.policy import Policy, load_policy
 from ..model.findings import Finding, Severity, Tally, sort_key
 from ..model.spec import (
@@ -41,7 +42,7 @@ from ..reading.reader import (
 )
 from ..rules.cell import CELL_RULES, cell_rule_severity
 from ..rules.context import CURRENT, RuleContext, python_value
-from ..rules.cover import division_problem
+from ..rules.cover import division_problem, match_township
 from ..rules.pandera_schema import Tag, build_schema
 from ..rules.registry import REGISTRY, rule
 
@@ -243,13 +244,35 @@ def _read_cover(result: ValidatedWorkbook, cover: CoverData | None, policy: Poli
         findings.append(rule("name_date_mismatch").finding(
             result.display, cover.name, cover.cells[date], cover.rows[date], date,
             {"value": typed[date].isoformat(), "expected": named.isoformat()}))
-    if cover is not None and typed.get(township) and typed.get(code):
+    known = cover is not None and typed.get(township) and _township(result, cover, policy)
+    if known and typed.get(code):
         problem = division_problem(typed[township], typed[code], policy)
         if problem:
             findings.append(rule("division_code").finding(
                 result.display, cover.name, cover.cells[code], cover.rows[code], code,
                 problem, problem["value"], problem["expected"]))
     return chosen
+
+
+def _township(result: ValidatedWorkbook, cover: CoverData, policy: Policy) -> bool:
+    """Match 填报单位 to the policy's township it names (泷泊镇人民政府 → 泷泊镇, with a
+    警告) and keep that name in ``result.cover``; False, with an 错误, when it names none."""
+    name = cover_label("township")
+    written = result.cover[name]
+    cell, row = cover.cells[name], cover.rows[name]
+    matched = match_township(policy, written)
+    if matched is None:
+        result.findings.append(rule("unknown_township").finding(
+            result.display, cover.name, cell, row, name,
+            {"value": shown(written), "county": policy.meta.county,
+             "townships": "、".join(policy.townships)}, shown(written)))
+        return False
+    if matched != normalize_code(written):
+        result.findings.append(rule("township_alias").finding(
+            result.display, cover.name, cell, row, name,
+            {"original": shown(written), "value": matched}, shown(written), matched))
+    result.cover[name] = matched
+    return True
 
 
 _NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=\.[A-Za-z]+$)")
