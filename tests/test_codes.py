@@ -262,3 +262,19 @@ def test_a_wrong_check_digit_is_still_named_before_the_division():
     with pytest.raises(CalcError) as info:
         validate_id_number(wrong)
     assert info.value.code == "id_check"
+
+
+def test_the_division_table_is_stdnums_own():
+    """The 6-digit codes read from python-stdnum's cn/loc.dat are exactly those its numdb
+    lookup knows a county-level entry for (every prefix of two provinces, and a sample)."""
+    from stdnum import numdb
+
+    from xl_addin.core.codes import division_codes
+
+    db = numdb.get("cn/loc")
+    prefixes = [f"43{n:04d}" for n in range(10000)] + [f"11{n:04d}" for n in range(10000)] + [
+        "000000", "999999", "652901", "820000", "710000"]
+    for prefix in prefixes:
+        info = {k: v for _, props in db.info(prefix) for k, v in props.items()}
+        assert (prefix in division_codes()) == ("county" in info), prefix
+    assert len(division_codes()) > 3000
