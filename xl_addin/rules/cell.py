@@ -133,7 +133,8 @@ BULK: dict[str, Callable[[list[str]], list[bool]]] = {}  # rules a column of tex
 _cell_rule("uscc", _reason(codes.validate_uscc),
            "统一社会信用代码 fails GB 32100 (length, characters, both check characters)")
 _cell_rule("idcard", _reason(codes.validate_id_number),
-           "身份证号 fails GB 11643 (length, birth date, check character)",
+           "身份证号 fails GB 11643 (length, birth date, check character) or its first six "
+           "digits are no division code (python-stdnum)",
            bulk=codes.valid_id_numbers)
 _cell_rule("mobile", _pattern(MOBILE), "not an 11-digit mobile number")
 _cell_rule("phone", _pattern(PHONE), "not a mobile or fixed-line number")
