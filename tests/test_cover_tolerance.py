@@ -5,6 +5,7 @@ township's government or with the county's name. Expected values written from th
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from xl_addin.model.spec import load_workbook_spec
 from xl_addin.reading.reader import cover_from_grid
 from xl_addin.rules.cover import match_township
 
+ROOT = Path(__file__).resolve().parents[1]
 SPEC = load_workbook_spec().cover
 DAY = dt.datetime(2020, 3, 11)
 
@@ -99,3 +101,23 @@ def test_a_township_written_with_its_government_or_county_is_matched(written, to
                                      "泷泊镇人民政府人民政府", ""])
 def test_anything_else_is_no_township(written):
     assert match_township(POLICY, written) is None
+
+
+def test_a_township_written_as_its_government_is_counted_as_that_township(tmp_path):
+    """The county summary of the demo set with 泷泊镇 written 双牌县泷泊镇人民政府 still has
+    all eleven townships: none is said missing, none counted twice or under another name."""
+    import shutil
+
+    import openpyxl
+
+    from xl_addin.validation.batch import check_one
+
+    path = tmp_path / "泷泊镇_2020-03-11.xlsx"
+    shutil.copyfile(ROOT / "workbooks" / "demo" / path.name, path)
+    book = openpyxl.load_workbook(path)
+    book["封面"]["B1"] = "双牌县泷泊镇人民政府"
+    book.save(path)
+    outcome = check_one(str(path), path.name)
+    assert outcome.township == "泷泊镇"
+    assert [(f.rule, f.cell) for f in outcome.findings] == [("township_alias", "B1")]
+    assert outcome.findings[0].params == {"original": "双牌县泷泊镇人民政府", "value": "泷泊镇"}
