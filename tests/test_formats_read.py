@@ -246,3 +246,83 @@ def test_an_ods_is_told_by_its_mimetype_not_its_name(made: dict[str, Path],
     assert inspect_file(str(path), "book.bin").format == ODS
     with zipfile.ZipFile(path) as archive:
         assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+# --- annotate an .xls/.ods source -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_errors(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The 泷泊镇 demo with #DIV/0! in 规模工业企业!J3 and #REF! in 重点项目!H3, in .xls
+    and .ods (LibreOffice)."""
+    root = tmp_path_factory.mktemp("annotate")
+    book = openpyxl.load_workbook(DEMO / f"{TOWNS[0]}.xlsx")
+    book[ENTERPRISES]["J3"] = "#DIV/0!"
+    book["重点项目"]["H3"] = "#REF!"
+    source = root / f"{TOWNS[0]}.xlsx"
+    book.save(source)
+    _convert(soffice, [source], "xls", root)
+    _convert(soffice, [source], "ods", root)
+    return {fmt: root / f"{TOWNS[0]}.{fmt}" for fmt in ("xls", "ods")}
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_annotate_writes_an_xlsx_copy_of_an_xls_or_ods(with_errors: dict[str, Path],
+                                                       tmp_path: Path, fmt: str) -> None:
+    from click.testing import CliRunner
+
+    from xl_addin.cli import main
+
+    source = with_errors[fmt]
+    before = source.read_bytes()
+    out = tmp_path / "标注.xlsx"
+    run = CliRunner().invoke(main, ["annotate", str(source), "--out", str(out)])
+    assert run.exit_code == 1, run.output  # two 错误
+    assert f"{source} 是 .{fmt} 文件" in run.output and "未保留格式" in run.output
+    assert source.read_bytes() == before  # the source is never written
+    copy = openpyxl.load_workbook(out)
+    original = openpyxl.load_workbook(DEMO / f"{TOWNS[0]}.xlsx")
+    assert copy.sheetnames == [*original.sheetnames, "校验结果"]
+    for sheet, cell in ((ENTERPRISES, "J3"), ("重点项目", "H3")):
+        marked = copy[sheet][cell]
+        assert marked.comment is not None and marked.fill.fill_type == "solid"
+        assert marked.data_type == "e"  # the error value is carried over as an error
+    assert copy[ENTERPRISES]["J4"].comment is None
+    assert copy["封面"]["B3"].value == original["封面"]["B3"].value  # a date stays a date
+    assert copy[ENTERPRISES]["B2"].value == original[ENTERPRISES]["B2"].value
+    assert copy[ENTERPRISES]["H2"].value == original[ENTERPRISES]["H2"].value
+    # the copy checks as its source does
+    checked = {(f.rule, f.sheet, f.cell) for f in check_one(str(out), out.name).findings}
+    assert checked == {("formula_error", ENTERPRISES, "J3"), ("formula_error", "重点项目", "H3")}
+
+
+def test_annotate_in_english_names_the_format(with_errors: dict[str, Path],
+                                              tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from xl_addin.cli import main
+
+    run = CliRunner().invoke(main, ["annotate", str(with_errors["ods"]), "--out",
+                                    str(tmp_path / "x.xlsx"), "--lang", "en"])
+    assert "is an .ods file" in run.output and "were not carried over" in run.output
+
+
+@pytest.mark.parametrize("out", ["copy.xls", "copy.ods", "copy.et", "COPY.XLS"])
+def test_annotate_refuses_an_output_named_for_another_format(tmp_path: Path, out: str) -> None:
+    from xl_addin.outputs.annotate import AnnotateError, annotate
+
+    with pytest.raises(AnnotateError) as refused:
+        annotate(DEMO / f"{TOWNS[0]}.xlsx", tmp_path / out)
+    assert refused.value.rule == "annotate_out_not_xlsx" and out in refused.value.message()
+    assert not (tmp_path / out).exists()
+
+
+def test_annotate_reads_an_xlsx_named_xls_by_its_content(tmp_path: Path) -> None:
+    from xl_addin.outputs.annotate import annotate
+
+    source = Path(shutil.copyfile(DEMO / f"{TOWNS[0]}.xlsx", tmp_path / f"{TOWNS[0]}.xls"))
+    notes: list[str] = []
+    result = annotate(source, tmp_path / "copy.xlsx", notes=notes)
+    assert notes == []  # an .xlsx: copied with openpyxl, everything kept
+    assert [f.rule for f in result.findings] == ["file_format_mismatch"]
+    assert openpyxl.load_workbook(tmp_path / "copy.xlsx")["校验结果"].max_row == 2

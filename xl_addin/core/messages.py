@@ -546,6 +546,6 @@ CATALOG.update({
 # --- formats: .xls, .ods, names that lie (issue 12, reading/guard.py, outputs/annotate.py) ---
 CATALOG.update({
     "file_format_mismatch": ("文件 {file} 的扩展名是 {suffix}，但实际是 {actual}，已按实际格式读取；请改正扩展名，或在Excel中另存为 .xlsx", "{file} is named {suffix} but is in fact an {actual}; it was read as what it is. Correct the extension, or save it as .xlsx in Excel"),
-    "annotate_converted": ("{file} 是{format}，标注副本已另存为 .xlsx：只带过了各单元格的值（公式只保留计算结果），未保留格式、列宽、批注、图片图表和数据有效性", "{file} is an {format}; the annotated copy was written as .xlsx with the cells' values only (formulas as their results): formatting, column widths, comments, pictures, charts and data validation were not carried over"),
+    "annotate_converted": ("{file} 是 {format} 文件，标注副本已另存为 .xlsx：只带过了各单元格的值（公式只保留计算结果），未保留格式、列宽、合并单元格、批注、图片图表和数据有效性", "{file} is an {format} file; the annotated copy was written as .xlsx with the cells' values only (formulas as their results): formatting, column widths, merged cells, comments, pictures, charts and data validation were not carried over"),
     "annotate_out_not_xlsx": ("标注副本只能保存为 .xlsx（或保留宏时的 .xlsm），请把输出文件 {file} 的扩展名改为 .xlsx", "the annotated copy can only be written as .xlsx (or .xlsm to keep macros): give the output {file} the extension .xlsx"),
 })

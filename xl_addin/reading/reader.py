@@ -362,19 +362,22 @@ class Loaded:
 
 
 def load_sheets(path: str, display: str, spec: WorkbookSpec | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> Loaded:
-    """Inspect the file (``guard``), then parse every sheet the checks need with calamine
-    while another thread scans the sheets' XML for the cells calamine reads as blank
-    (calamine's parsing and zlib both run without holding the interpreter lock)."""
+                limits: Limits = DEFAULT_LIMITS, every_sheet: bool = False) -> Loaded:
+    """Inspect the file (``guard``), then parse every sheet the checks need (with
+    ``every_sheet``: every sheet, with the markers of each) with calamine while another
+    thread scans the sheets' XML for the cells calamine reads as blank (calamine's parsing
+    and zlib both run without holding the interpreter lock)."""
     spec = spec or load_workbook_spec()
     book, inspection = _open(path, display, limits)
     with contextlib.closing(book), _as_read_error(path, display, limits):
         needed = needed_sheets(book.sheet_names, spec)
         tables = [name for sheet, name in needed if name and sheet.kind == "table"]
+        names = [name for _, name in needed if name]
+        if every_sheet:
+            names = tables = list(book.sheet_names)
         with ThreadPoolExecutor(1, thread_name_prefix="xl-addin-markers") as pool:
             scan = pool.submit(_all_markers, path, tables, inspection)
-            grids = {name: _grid(book, name, path, inspection.format)
-                     for _, name in needed if name}
+            grids = {name: _grid(book, name, path, inspection.format) for name in names}
             markers = scan.result()
         return Loaded(list(book.sheet_names), grids, markers, inspection.format)
 
