@@ -326,3 +326,38 @@ def test_annotate_reads_an_xlsx_named_xls_by_its_content(tmp_path: Path) -> None
     assert notes == []  # an .xlsx: copied with openpyxl, everything kept
     assert [f.rule for f in result.findings] == ["file_format_mismatch"]
     assert openpyxl.load_workbook(tmp_path / "copy.xlsx")["校验结果"].max_row == 2
+
+
+# --- mutated .xls and .ods: a result or a ReadError, never an exception ---------------------
+
+
+def test_mutated_xls_and_ods_give_a_result_or_a_read_error(made: dict[str, Path]) -> None:
+    """The fuzzing of tests/test_fuzz.py on the LibreOffice .xls and .ods (bytes flipped,
+    inserted, deleted; the .ods also re-zipped with content.xml changed), named for their
+    format and under the other format's name."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from test_fuzz import EDITS, EXAMPLES, FUZZ, check, mutate
+
+    fuzz = settings(FUZZ, max_examples=EXAMPLES or 30)  # a workbook read takes ~0.5 s
+
+    sources = {f"{TOWNS[0]}.{fmt}": made[f"{TOWNS[0]}.{fmt}"].read_bytes()
+               for fmt in ("xls", "ods")}
+    ods_parts = hostile.read_parts(made[f"{TOWNS[0]}.ods"])
+
+    @fuzz
+    @given(st.sampled_from(sorted(sources)), EDITS, st.booleans())
+    def whole(name: str, edits: list[tuple[str, int, bytes]], swap: bool) -> None:
+        shown = name if not swap else name.replace(".xls", ".ods") if name.endswith(
+            ".xls") else name.replace(".ods", ".xls")
+        check(mutate(sources[name], edits), shown)
+
+    @fuzz
+    @given(EDITS)
+    def content(edits: list[tuple[str, int, bytes]]) -> None:
+        parts = dict(ods_parts)
+        parts["content.xml"] = mutate(parts["content.xml"], edits)
+        check(hostile.zip_bytes(parts), "fuzz.ods")
+
+    whole()
+    content()
