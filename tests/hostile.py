@@ -117,24 +117,52 @@ def csv_file(dest: Path) -> Path:
     return dest
 
 
-def ods(dest: Path) -> Path:
-    """A minimal OpenDocument spreadsheet (mimetype first, stored)."""
-    with zipfile.ZipFile(dest, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-                         compress_type=zipfile.ZIP_STORED)
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_CELL = "<table:table-cell><text:p>填报单位</text:p></table:table-cell>"
+
+
+def ods(dest: Path, mimetype: str = ODS_MIMETYPE, cells: str = ODS_CELL,
+        manifest_entry: str = "", row: str = "<table:table-row>") -> Path:
+    """A minimal OpenDocument spreadsheet (mimetype first, stored); ``cells`` is the one
+    row of its one sheet 封面, ``manifest_entry`` added to the manifest."""
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
         archive.writestr("content.xml", (
             '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office='
             '"urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:'
             'opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:'
-            '1.0"><office:body><office:spreadsheet><table:table table:name="封面"><table:table-row>'
-            "<table:table-cell><text:p>填报单位</text:p></table:table-cell></table:table-row>"
+            '1.0"><office:body><office:spreadsheet><table:table table:name="封面">'
+            f"{row}{cells}</table:table-row>"
             "</table:table></office:spreadsheet></office:body></office:document-content>"))
         archive.writestr("META-INF/manifest.xml", (
             '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
             'names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
-            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            f'manifest:media-type="{mimetype}"/>{manifest_entry}'
             "</manifest:manifest>"))
     return dest
+
+
+def odt(dest: Path) -> Path:
+    """An OpenDocument text document (not a spreadsheet)."""
+    return ods(dest, "application/vnd.oasis.opendocument.text")
+
+
+def encrypted_ods(dest: Path) -> Path:
+    """An .ods whose manifest declares its content encrypted (a password to open)."""
+    return ods(dest, manifest_entry=(
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+        '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AA==">'
+        '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" '
+        'manifest:initialisation-vector="AA=="/></manifest:encryption-data>'
+        "</manifest:file-entry>"))
+
+
+def ods_span_bomb(dest: Path) -> Path:
+    """An .ods of a few hundred bytes whose one filled cell repeats over 16,384 columns of
+    a row repeated a million times: 17 billion cells for a reader to allocate."""
+    return ods(dest, row='<table:table-row table:number-rows-repeated="1048576">', cells=(
+        '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" '
+        'office:value="1"><text:p>1</text:p></table:table-cell>'))
 
 
 def xlsb(dest: Path) -> Path:
@@ -191,8 +219,21 @@ def ole2(streams: dict[str, bytes]) -> bytes:
 
 
 def xls(dest: Path) -> Path:
-    """An Excel 97-2003 container (OLE2 with a Workbook stream, not encrypted)."""
+    """A damaged Excel 97-2003 file: OLE2 with a Workbook stream that is no BIFF."""
     dest.write_bytes(ole2({"Workbook": b"\x09\x08" + b"\0" * 4094}))
+    return dest
+
+
+def word_doc(dest: Path) -> Path:
+    """A Word 97-2003 document (OLE2 with a WordDocument stream)."""
+    dest.write_bytes(ole2({"WordDocument": b"\xec\xa5" + b"\0" * 4094}))
+    return dest
+
+
+def foreign_ole(dest: Path) -> Path:
+    """A compound file with neither a workbook nor a document stream (as a WPS .et in a
+    format of its own would be)."""
+    dest.write_bytes(ole2({"WpsContent": b"\0" * 4096}))
     return dest
 
 
@@ -360,10 +401,14 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "truncated.xlsx": (truncated, "file_corrupt"),
     "random_bytes.xlsx": (random_bytes, "file_not_xlsx"),
     "empty.xlsx": (empty, "file_not_xlsx"),
-    "old_format.xls": (xls, "file_not_xlsx"),
-    "xls_renamed.xlsx": (xls, "file_not_xlsx"),
+    "damaged.xls": (xls, "file_corrupt"),
+    "damaged_xls_renamed.xlsx": (xls, "file_corrupt"),
+    "word_document.xls": (word_doc, "file_not_xlsx"),
+    "wps_own_format.et": (foreign_ole, "file_not_xlsx"),
     "encrypted.xlsx": (encrypted, "file_encrypted"),
-    "ods_renamed.xlsx": (ods, "file_not_xlsx"),
+    "odt_renamed.ods": (odt, "file_not_xlsx"),
+    "encrypted.ods": (encrypted_ods, "file_encrypted"),
+    "span_bomb.ods": (ods_span_bomb, "file_too_many_cells"),
     "csv_renamed.xlsx": (csv_file, "file_not_xlsx"),
     "xlsb_renamed.xlsx": (xlsb, "file_not_xlsx"),
     "zip_not_workbook.xlsx": (zip_not_workbook, "file_not_xlsx"),

@@ -396,6 +396,9 @@ REFERENCES: dict[str, list[tuple[str, str]]] = {
         (HOSTILE_TESTS, "test_a_hanging_read_times_out_deterministically"),
     ],
     "file_unreadable": [(HOSTILE_TESTS, "test_an_unreadable_file")],  # permission denied
+    # formats (issue 12): a readable file whose name says another format; needs LibreOffice
+    "file_format_mismatch": [("tests/test_formats_read.py",
+                              "test_an_xlsx_named_xls_is_read_with_a_warning")],
 }
 
 

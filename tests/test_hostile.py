@@ -340,9 +340,10 @@ def test_a_file_vanishing_after_its_inspection(tmp_path: Path,
     path = hostile.copy_demo(tmp_path / "gone.xlsx")
     inspect = reader.inspect_file
 
-    def inspect_then_delete(*args: Any, **kwargs: Any) -> None:
-        inspect(*args, **kwargs)
+    def inspect_then_delete(*args: Any, **kwargs: Any) -> Any:
+        inspection = inspect(*args, **kwargs)
         path.unlink()
+        return inspection
 
     monkeypatch.setattr(reader, "inspect_file", inspect_then_delete)
     result = validate_path(path)

@@ -264,12 +264,15 @@ def annotate(source: str, out: str, as_of: dt.date | None, keep_macros: bool, la
     from .outputs.report import verdict
 
     policy = _policy_or_exit(policy_path, lang)
+    notes: list[str] = []  # formats: what a copy of an .xls/.ods source lacks
     try:
         result = run(source, out, as_of, policy, lang, keep_macros,
-                     make_limits(**limits))
+                     make_limits(**limits), notes=notes)
     except AnnotateError as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
+    for note in notes:
+        click.echo(note, err=True)
     click.echo(text("annotate_written", lang, file=out, verdict=verdict(result, lang)))
     sys.exit(1 if result.errors else 0)
 

@@ -147,7 +147,7 @@ CATALOG.update({
     "file_missing": ("文件不存在或无法访问: {file}", "file not found or not accessible: {file}"),
     "file_unreadable": ("无法读取文件 {file}: {detail}", "cannot read {file}: {detail}"),
     "file_encrypted": ("文件 {file} 已加密（设置了打开密码），请去掉密码后再提交", "{file} is encrypted (password to open); remove the password and submit again"),
-    "file_not_xlsx": ("文件 {file} 不是 .xlsx 工作簿（{detail}），请在Excel中另存为 .xlsx", "{file} is not an .xlsx workbook ({detail}); save it as .xlsx in Excel"),
+    "file_not_xlsx": ("文件 {file} 不是可读取的工作簿（{detail}；可读取 .xlsx、.xls、.ods），请在Excel中另存为 .xlsx", "{file} is not a workbook that can be read ({detail}; .xlsx, .xls and .ods can be read); save it as .xlsx in Excel"),
     "file_corrupt": ("文件 {file} 已损坏，无法打开（{detail}）", "{file} is damaged and cannot be opened ({detail})"),
     "file_too_large": ("文件 {file} 过大（{size}），超过上限 {limit}", "{file} is too large ({size}), above the limit {limit}"),
     "missing_sheet": ("缺少工作表 {sheet}", "sheet {sheet} is missing"),
@@ -573,4 +573,11 @@ CATALOG.update({
     "id_division": ("身份证号前6位 {division} 不是行政区划代码",
                     "the first six digits {division} of the ID number are not an "
                     "administrative division code"),
+})
+
+# --- formats: .xls, .ods, names that lie (issue 12, reading/guard.py, outputs/annotate.py) ---
+CATALOG.update({
+    "file_format_mismatch": ("文件 {file} 的扩展名是 {suffix}，但实际是 {actual}，已按实际格式读取；请改正扩展名，或在Excel中另存为 .xlsx", "{file} is named {suffix} but is in fact an {actual}; it was read as what it is. Correct the extension, or save it as .xlsx in Excel"),
+    "annotate_converted": ("{file} 是 {format} 文件，标注副本已另存为 .xlsx：只带过了各单元格的值（公式只保留计算结果），未保留格式、列宽、合并单元格、批注、图片图表和数据有效性", "{file} is an {format} file; the annotated copy was written as .xlsx with the cells' values only (formulas as their results): formatting, column widths, merged cells, comments, pictures, charts and data validation were not carried over"),
+    "annotate_out_not_xlsx": ("标注副本只能保存为 .xlsx（或保留宏时的 .xlsm），请把输出文件 {file} 的扩展名改为 .xlsx", "the annotated copy can only be written as .xlsx (or .xlsm to keep macros): give the output {file} the extension .xlsx"),
 })

@@ -1,6 +1,7 @@
 """``annotate``: a copy of a workbook with the validator's marks. The source is only read;
 the copy is written atomically, and a workbook with parts that openpyxl cannot carry
-over is refused rather than silently stripped."""
+over is refused rather than silently stripped. The copy of an .xls or .ods source (read by
+its content) is a new .xlsx of the values read, and the caller is told what it lacks."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -22,9 +23,11 @@ from ..core.errors import XlAddinError
 from ..core.messages import Lang, text
 from ..core.policy import Policy
 from ..model.findings import Finding
-from ..reading.guard import ReadError
+from ..reading.cell_markers import CellError
+from ..reading.guard import XLSX, ReadError, inspect_file
 from ..reading.limits import DEFAULT_LIMITS, Limits
 from ..reading.package import all_relationships, content_types, rels_part
+from ..reading.reader import load_sheets
 from ..validation.batch import run_guarded
 from ..validation.workbook import ValidatedWorkbook, validate_path
 from .atomic import atomic_path, put_text
@@ -188,7 +191,8 @@ def _write_copy(source: str, target: str, findings: list[Finding], lang: Lang,
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            book = load_workbook(source, keep_links=True, rich_text=True, keep_vba=macros)
+            with open(source, "rb") as handle:  # by its content, whatever its extension
+                book = load_workbook(handle, keep_links=True, rich_text=True, keep_vba=macros)
         lost = list(dict.fromkeys(
             f"openpyxl: {w.message}"[:200] for w in caught if _LOSS_WARNING.search(
                 str(w.message)) and not _EXTENSION_WARNING.search(str(w.message))))
@@ -201,6 +205,43 @@ def _write_copy(source: str, target: str, findings: list[Finding], lang: Lang,
         return "failed", [f"{type(exc).__name__}: {exc}"[:200]]
     lost = lost_content(source, target)
     return ("lost", lost) if lost else ("ok", [])
+
+
+# Extensions of other formats than the .xlsx an annotated copy always is.
+NOT_XLSX_SUFFIXES = (".xls", ".xlt", ".xlsb", ".ods", ".ots", ".et", ".ett", ".csv")
+
+
+def _write_converted(source: str, target: str, findings: list[Finding], lang: Lang,
+                     limits: Limits) -> tuple[str, list[str]]:
+    """The copy of an .xls/.ods source: a new .xlsx holding every sheet's values as read
+    (error values as errors), with the marks. Returns ("converted", []) or ("failed",
+    [detail])."""
+    try:
+        loaded = load_sheets(source, source, limits=limits, every_sheet=True)
+        book = Workbook()
+        book.remove(book.active)
+        for name in loaded.sheet_names:
+            sheet = book.create_sheet(name)
+            grid, row0, col0 = loaded.grids.get(name, ([], 0, 0))
+            for r, row in enumerate(grid):
+                for c, value in enumerate(row):
+                    if value != "" and value is not None:
+                        _put_value(sheet.cell(r + row0 + 1, c + col0 + 1), value)
+            for (r, c), marker in loaded.markers.get(name, {}).items():
+                if isinstance(marker, CellError) and sheet.cell(r + 1, c + 1).value is None:
+                    sheet.cell(r + 1, c + 1).value = marker.code  # an error value again
+        _apply_marks(book, findings, lang)
+        book.save(target)
+    except Exception as exc:
+        return "failed", [f"{type(exc).__name__}: {exc}"[:200]]
+    return "converted", []
+
+
+def _put_value(cell: Any, value: Any) -> None:
+    if isinstance(value, str):
+        put_text(cell, value)
+    else:
+        cell.value = value
 
 
 def _apply_marks(book: Any, findings: list[Finding], lang: Lang) -> None:
@@ -253,6 +294,10 @@ def _annotate_in_worker(source: str, tmp: str, as_of: dt.date | None, policy: Po
     result = validate_path(source, source, as_of, policy, limits)
     if result.error is not None:
         return result, "error", []
+    fmt = inspect_file(source, source, limits).format
+    if fmt != XLSX:
+        status, details = _write_converted(source, tmp, result.findings, lang, limits)
+        return result, status, details or [f".{fmt}"]
     parts = unsupported_parts(source)
     macros = "xl/vbaProject.bin" in _names(source)
     if macros and not keep_macros:
@@ -266,14 +311,19 @@ def _annotate_in_worker(source: str, tmp: str, as_of: dt.date | None, policy: Po
 def annotate(source: str | os.PathLike[str], out: str | os.PathLike[str],
              as_of: dt.date | None = None, policy: Policy | None = None,
              lang: Lang = "zh", keep_macros: bool = False,
-             limits: Limits = DEFAULT_LIMITS) -> ValidatedWorkbook:
+             limits: Limits = DEFAULT_LIMITS, notes: list[str] | None = None
+             ) -> ValidatedWorkbook:
     """Validate ``source`` and write a marked copy to ``out``. Macros are carried over
     only with ``keep_macros`` into an .xlsm copy; they are never run. Reading, checking and
     copying happen in one guarded worker (memory and time limits); the copy is written to
     a temporary file and moved onto ``out`` only when it is complete and has lost nothing,
-    otherwise ``out`` is left as it was."""
+    otherwise ``out`` is left as it was. The copy of an .xls/.ods source is an .xlsx of
+    its values (``out`` must not promise another format); what it lacks is appended to
+    ``notes``, in ``lang``."""
     if _same_file(out, source):
         raise AnnotateError("annotate_same_file", file=str(source))
+    if str(out).lower().endswith(NOT_XLSX_SUFFIXES):
+        raise AnnotateError("annotate_out_not_xlsx", file=str(out))
     keep = keep_macros and str(out).lower().endswith(".xlsm")
     try:
         with atomic_path(out) as tmp:
@@ -288,6 +338,9 @@ def annotate(source: str | os.PathLike[str], out: str | os.PathLike[str],
                                     parts="、".join(details))
             if status == "failed":
                 raise AnnotateError("annotate_failed", file=str(source), detail=details[0])
+            if status == "converted" and notes is not None:
+                notes.append(text("annotate_converted", lang, file=str(source),
+                                  format=details[0]))
     except ReadError as exc:
         raise AnnotateError(exc.rule, **exc.params) from exc
     except OSError as exc:

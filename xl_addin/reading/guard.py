@@ -14,11 +14,22 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
+
+from defusedxml import ElementTree as SafeET
 
 from ..core.errors import XlAddinError
 from .addresses import column_number
+from .cell_markers import ERROR_CODES, CellError, Uncalculated
 from .limits import DEFAULT_LIMITS, Limits, size_text
-from .package import SHEET_TYPES, all_relationships, part_key, resolve_target
+from .package import (
+    ROOT_RELS_PART,
+    SHEET_TYPES,
+    all_relationships,
+    office_document,
+    part_key,
+    resolve_target,
+)
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PROLOG_LIMIT = 1024 * 1024  # an XML prolog longer than this is refused as hostile
@@ -46,26 +57,61 @@ def _is_utf8(head: bytes) -> bool:
     return True
 
 
-def _encrypted_ole(path: str) -> bool:
+# The formats read, by the name the content gives them (never the file's extension).
+XLSX, XLS, ODS = "xlsx", "xls", "ods"
+FORMAT_LABELS = {XLSX: "Excel 工作簿 / Excel workbook (.xlsx)",
+                 XLS: "Excel 97-2003 工作簿 / Excel 97-2003 workbook (.xls)",
+                 ODS: "OpenDocument 电子表格 / OpenDocument spreadsheet (.ods)"}
+# What an extension promises, for the ``file_format_mismatch`` warning; an extension not
+# listed here (.et, none, .tmp …) promises nothing.
+SUFFIX_FORMATS = {".xlsx": XLSX, ".xlsm": XLSX, ".xltx": XLSX, ".xltm": XLSX,
+                  ".xls": XLS, ".xlt": XLS, ".ods": ODS, ".ots": ODS}
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# A BIFF2-BIFF5 worksheet or workbook saved as a bare record stream (not in a compound file):
+# the first record is a BOF (0x0009, 0x0209, 0x0409 or 0x0809)
+BARE_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
+
+
+def _inspect_ole(path: str, display: str) -> Inspection:
+    """A compound (OLE2/CFB) file: an encrypted OOXML package, a BIFF workbook (.xls,
+    and WPS's .et when it is one), or something else."""
     import olefile
 
     try:
         with olefile.OleFileIO(path) as ole:
-            return bool(ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"))
-    except Exception:
-        return False
+            streams = {"/".join(entry).lower() for entry in ole.listdir()}
+    except Exception as exc:
+        raise ReadError("file_corrupt", file=display,
+                        detail=f"OLE2/CFB 复合文档: {type(exc).__name__}") from exc
+    if {"encryptioninfo", "encryptedpackage"} & streams:
+        raise ReadError("file_encrypted", file=display)
+    if {"workbook", "book"} & streams:
+        return Inspection(format=XLS)
+    if "worddocument" in streams:
+        detail = "Word 文档 (.doc)"
+    elif path.lower().endswith((".et", ".ett")):
+        detail = "WPS表格专有格式 (.et)，请在WPS中另存为 .xlsx"
+    else:
+        detail = "OLE2 复合文档，不含Excel工作簿"
+    raise ReadError("file_not_xlsx", file=display, detail=detail)
 
 
 @dataclass
 class Inspection:
     """What the inspection learnt on the way, so that the reader need not look again."""
 
+    format: str = XLSX  # XLSX, XLS or ODS: what the content is, whatever the extension
     scanned: set[str] = field(default_factory=set)  # sheet parts streamed through
     with_formulas: set[str] = field(default_factory=set)  # … that hold <f> or t="e" cells
+    workbook_part: str | None = None  # an .xlsx's workbook part, from _rels/.rels
+    # an .ods: sheet name -> (row, col) 0-based -> CellError / Uncalculated, from the
+    # guard's one pass over content.xml
+    ods_markers: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)
 
 
 def inspect_file(path: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Inspection:
-    """Raise ``ReadError`` unless ``path`` is a regular .xlsx/.xlsm package within limits."""
+    """Raise ``ReadError`` unless ``path`` is a workbook that can be read within limits:
+    an .xlsx/.xlsm package, a BIFF8 .xls or an .ods, told apart by their content."""
     try:
         info = os.lstat(path)
     except FileNotFoundError as exc:
@@ -85,9 +131,9 @@ def inspect_file(path: str, display: str, limits: Limits = DEFAULT_LIMITS) -> In
     except OSError as exc:
         raise ReadError("file_unreadable", file=display, detail=exc.strerror or str(exc)) from exc
     if head.startswith(OLE2_MAGIC):
-        if _encrypted_ole(path):
-            raise ReadError("file_encrypted", file=display)
-        raise ReadError("file_not_xlsx", file=display, detail="Excel 97-2003 (.xls)")
+        return _inspect_ole(path, display)
+    if head[:2] in BARE_BIFF and len(head) > 4 and head[3] == 0:
+        raise ReadError("file_not_xlsx", file=display, detail="Excel 5.0 或更早版本的 .xls")
     if not head.startswith(b"PK\x03\x04"):
         raise ReadError("file_not_xlsx", file=display, detail=_kind_of_text(head))
     try:
@@ -97,6 +143,27 @@ def inspect_file(path: str, display: str, limits: Limits = DEFAULT_LIMITS) -> In
     except Exception as exc:  # a part that cannot be unpacked: bad CRC, bad deflate data …
         raise ReadError("file_corrupt", file=display,
                         detail=f"{type(exc).__name__}: {exc}"[:160]) from exc
+
+
+def _package_kind(archive: zipfile.ZipFile, names: set[str], parts: set[str],
+                  display: str) -> tuple[str, str | None]:
+    """(XLSX or ODS, the workbook part of an .xlsx) of a zip package, or ``ReadError``."""
+    if "mimetype" in names:
+        mimetype = archive.read("mimetype")[:100].strip()
+        if mimetype == ODS_MIMETYPE:
+            return ODS, None
+        if b"opendocument" in mimetype:
+            raise ReadError("file_not_xlsx", file=display,
+                            detail="OpenDocument 文档，不是电子表格")
+    workbook = office_document(archive) if ROOT_RELS_PART in names else None
+    if (workbook and workbook.lower().endswith(".bin")) or any(
+            p.endswith("workbook.bin") for p in parts):
+        raise ReadError("file_not_xlsx", file=display, detail="Excel 二进制工作簿 (.xlsb)")
+    if workbook and part_key(workbook) in parts:
+        return XLSX, workbook
+    if not any(p.endswith("workbook.xml") for p in parts):
+        raise ReadError("file_not_xlsx", file=display, detail="zip, 不是Excel工作簿")
+    return XLSX, None
 
 
 def _inspect_package(path: str, display: str, limits: Limits) -> Inspection:
@@ -113,12 +180,7 @@ def _inspect_package(path: str, display: str, limits: Limits) -> Inspection:
         if len(members) > limits.max_parts:
             raise ReadError("file_zip_bomb", file=display, size=f"{len(members)} parts",
                             limit=f"{limits.max_parts} parts")
-        if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
-            raise ReadError("file_not_xlsx", file=display, detail="OpenDocument (.ods)")
-        if any(p.endswith("workbook.bin") for p in parts):
-            raise ReadError("file_not_xlsx", file=display, detail="Excel 二进制工作簿 (.xlsb)")
-        if not any(p.endswith("workbook.xml") for p in parts):
-            raise ReadError("file_not_xlsx", file=display, detail="zip, 不是Excel工作簿")
+        kind, workbook = _package_kind(archive, names, parts, display)
         total = sum(m.file_size for m in members)
         if total > limits.max_unpacked_bytes:
             raise ReadError("file_zip_bomb", file=display, size=size_text(total),
@@ -132,7 +194,9 @@ def _inspect_package(path: str, display: str, limits: Limits) -> Inspection:
             if member.filename.endswith((".xml", ".rels", ".vml")) and _declares_entities(
                     archive, member):
                 raise ReadError("file_hostile_xml", file=display)
-        inspection = Inspection()
+        if kind == ODS:
+            return _inspect_ods(archive, names, display, limits)
+        inspection = Inspection(workbook_part=workbook)
         for member in _sheet_members(archive, members):
             if _plainly_data(member):
                 continue  # see _plainly_data; the reader looks at this part itself
@@ -140,6 +204,107 @@ def _inspect_package(path: str, display: str, limits: Limits) -> Inspection:
             if _inspect_sheet(archive, member, display, limits):
                 inspection.with_formulas.add(member.filename)
         return inspection
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+_MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
+T_TABLE, T_ROW = f"{_TABLE}table", f"{_TABLE}table-row"
+T_CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+_FORMULA_PREFIX = re.compile(r"^(?:[a-z]+:)?=")  # of:=SUM(…) -> SUM(…)
+MAX_ODS_MARKERS = 100_000  # error cells recorded per sheet (a repeated error cell counts once each)
+
+
+def _inspect_ods(archive: zipfile.ZipFile, names: set[str], display: str,
+                 limits: Limits) -> Inspection:
+    """An OpenDocument spreadsheet: refused when encrypted (its manifest declares
+    encryption data) or when a sheet's cells, repeats included, span more than
+    ``max_cells``; its error values and uncalculated formulas, which calamine reads as
+    blank, are collected in the same pass over content.xml."""
+    manifest = "META-INF/manifest.xml"
+    if manifest in names and b"encryption-data" in archive.read(manifest):
+        raise ReadError("file_encrypted", file=display)
+    if "content.xml" not in names:
+        raise ReadError("file_corrupt", file=display, detail="OpenDocument: 缺少 content.xml")
+    inspection = Inspection(format=ODS)
+    with archive.open("content.xml") as handle:
+        for name, span, markers in _ods_tables(handle):
+            if span.cells > limits.max_cells:
+                raise ReadError("file_too_many_cells", file=display, sheet=name,
+                                cells=f"{span.cells:,}", limit=f"{limits.max_cells:,}")
+            inspection.ods_markers[name] = markers
+    return inspection
+
+
+def _ods_tables(handle: Any) -> Any:
+    """(sheet name, its span, its markers) for each table of an ODS content.xml, streamed:
+    each row is dropped from the tree once counted. Rows and cells count with their
+    ``number-rows-repeated`` / ``number-columns-repeated``."""
+    stack: list[Any] = []
+    name, span, markers = "", _Span(), {}
+    row = col = 0
+    rows_repeated = 1
+    for event, elem in SafeET.iterparse(handle, events=("start", "end")):
+        tag = elem.tag
+        if event == "start":
+            stack.append(elem)
+            if tag == T_TABLE:
+                name, span, markers, row = elem.get(f"{_TABLE}name", ""), _Span(), {}, 0
+            elif tag == T_ROW:
+                rows_repeated, col = _repeat(elem, "number-rows-repeated"), 0
+            continue
+        stack.pop()
+        if tag in T_CELLS:
+            repeated = _repeat(elem, "number-columns-repeated")
+            if elem.get(f"{_OFFICE}value-type") or elem.get(f"{_TABLE}formula") or len(elem):
+                span._add(row + 1, col + 1, row + rows_repeated, col + repeated)
+                marker = _ods_marker(elem)
+                if marker is not None:
+                    _place(markers, marker, row, col, rows_repeated, repeated)
+            col += repeated
+        elif tag == T_ROW:
+            row += rows_repeated
+            if stack:
+                stack[-1].remove(elem)  # the rows counted are not kept
+        elif tag == T_TABLE:
+            yield name, span, markers
+            if stack:
+                stack[-1].remove(elem)
+
+
+def _place(markers: dict[tuple[int, int], Any], marker: Any, row: int, col: int,
+           rows: int, cols: int) -> None:
+    """Record ``marker`` at every position a (repeated) cell covers, up to
+    ``MAX_ODS_MARKERS`` per sheet."""
+    for r in range(row, row + rows):
+        for c in range(col, col + cols):
+            if len(markers) >= MAX_ODS_MARKERS:
+                return
+            markers[(r, c)] = marker
+
+
+def _repeat(elem: Any, attribute: str) -> int:
+    try:
+        return max(1, int(elem.get(f"{_TABLE}{attribute}", "1")))
+    except ValueError:
+        return 1
+
+
+def _ods_marker(cell: Any) -> CellError | Uncalculated | None:
+    """An ODS cell's error value (LibreOffice writes ``calcext:value-type="error"``, others
+    the error's text as the string result of a formula) or its formula without a value."""
+    formula = cell.get(f"{_TABLE}formula")
+    shown = "".join(cell.itertext()).strip()
+    if cell.get(f"{_CALCEXT}value-type") == "error":
+        return CellError(shown or "#VALUE!")
+    if formula is None:
+        return None
+    if cell.get(f"{_OFFICE}value-type") is None:
+        return Uncalculated(_FORMULA_PREFIX.sub("", formula))
+    if shown in ERROR_CODES and not cell.get(f"{_OFFICE}string-value"):
+        return CellError(shown)
+    return None
 
 
 def _sheet_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]

@@ -24,6 +24,7 @@ NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 WORKBOOK_PART = "xl/workbook.xml"
 CONTENT_TYPES_PART = "[Content_Types].xml"
+ROOT_RELS_PART = "_rels/.rels"
 # Relationship types (their endings) whose target a reader reads as a sheet.
 SHEET_TYPES = ("/worksheet", "/dialogsheet", "/macrosheet", "/xlMacrosheet",
                "/xlIntlMacrosheet")
@@ -103,6 +104,20 @@ def all_relationships(archive: zipfile.ZipFile,
         except Exception:
             return None
     return found
+
+
+def office_document(archive: zipfile.ZipFile) -> str | None:
+    """The workbook part the package's root relationships (``_rels/.rels``) name as its
+    officeDocument, wherever it lies (None: no such relationship, or the part cannot be
+    read)."""
+    try:
+        rels = read_relationships(archive, ROOT_RELS_PART)
+    except Exception:
+        return None
+    for rel in rels:
+        if rel.type.endswith("/officeDocument") and rel.target and not rel.external:
+            return rel.part
+    return None
 
 
 def sheet_parts(archive: zipfile.ZipFile, workbook: str = WORKBOOK_PART) -> dict[str, str]:

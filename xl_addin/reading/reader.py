@@ -27,12 +27,21 @@ from ..core.normalize import clean_text
 from ..model.findings import Finding, Severity
 from ..model.spec import ColumnSpec, SheetSpec, WorkbookSpec, header_key, load_workbook_spec
 from ..rules.sheet import BLANK_ROWS_INSIDE, MISSING_COLUMN, MISSING_FIELD, NO_HEADER
-from ..rules.workbook import MISSING_SHEET
+from ..rules.workbook import FORMAT_MISMATCH, MISSING_SHEET
 from .addresses import column_letter, column_number
 from .cell_markers import CellError, Uncalculated
-from .guard import Inspection, ReadError, inspect_file
+from .guard import (
+    FORMAT_LABELS,
+    ODS,
+    SUFFIX_FORMATS,
+    XLS,
+    XLSX,
+    Inspection,
+    ReadError,
+    inspect_file,
+)
 from .limits import DEFAULT_LIMITS, Limits, size_text
-from .package import NS_MAIN, sheet_parts
+from .package import NS_MAIN, WORKBOOK_PART, sheet_parts
 
 HEADER_SCAN_ROWS = 30
 TOTAL_LABELS = frozenset({"合计", "总计", "合计:", "总合计"})
@@ -115,10 +124,13 @@ def _formula_markers(archive: zipfile.ZipFile, part: str,
     return markers
 
 
-def _grid(book: pc.CalamineWorkbook, name: str, path: str = "") -> tuple[list[list[Any]], int, int]:
+def _grid(book: pc.CalamineWorkbook, name: str, path: str = "", fmt: str = XLSX
+          ) -> tuple[list[list[Any]], int, int]:
     try:
         sheet = book.get_sheet_by_name(name)
     except pc.CalamineError:
+        if fmt != XLSX:
+            raise
         # e.g. a newer error value (#SPILL!, #CALC!) that calamine refuses: read this sheet
         # with openpyxl instead, slower but complete
         return _grid_openpyxl(path, name)
@@ -151,7 +163,15 @@ def _open(path: str, display: str, limits: Limits
           ) -> tuple[pc.CalamineWorkbook, Inspection]:
     inspection = inspect_file(path, display, limits)
     with _as_read_error(path, display, limits):
-        return pc.CalamineWorkbook.from_path(path), inspection
+        if path.lower().endswith(CALAMINE_SUFFIXES[inspection.format]):
+            return pc.CalamineWorkbook.from_path(path), inspection
+        # calamine's from_path goes by the extension; read by the content instead
+        with open(path, "rb") as handle:
+            return pc.CalamineWorkbook.from_filelike(handle), inspection
+
+
+# The extensions by which calamine's ``from_path`` picks each format.
+CALAMINE_SUFFIXES = {XLSX: (".xlsx", ".xlsm", ".xlam"), XLS: (".xls", ".xla"), ODS: (".ods",)}
 
 
 @contextlib.contextmanager
@@ -357,38 +377,85 @@ class Loaded:
     sheet_names: list[str]
     grids: dict[str, Grid]
     markers: dict[str, dict[tuple[int, int], Any]]
+    format: str = XLSX  # what the content is (guard.XLSX / XLS / ODS)
 
 
 def load_sheets(path: str, display: str, spec: WorkbookSpec | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> Loaded:
-    """Inspect the file (``guard``), then parse every sheet the checks need with calamine
-    while another thread scans the sheets' XML for the cells calamine reads as blank
-    (calamine's parsing and zlib both run without holding the interpreter lock)."""
+                limits: Limits = DEFAULT_LIMITS, every_sheet: bool = False) -> Loaded:
+    """Inspect the file (``guard``), then parse every sheet the checks need (with
+    ``every_sheet``: every sheet, with the markers of each) with calamine while another
+    thread scans the sheets' XML for the cells calamine reads as blank (calamine's parsing
+    and zlib both run without holding the interpreter lock)."""
     spec = spec or load_workbook_spec()
     book, inspection = _open(path, display, limits)
     with contextlib.closing(book), _as_read_error(path, display, limits):
         needed = needed_sheets(book.sheet_names, spec)
         tables = [name for sheet, name in needed if name and sheet.kind == "table"]
+        names = [name for _, name in needed if name]
+        if every_sheet:
+            names = tables = list(book.sheet_names)
         with ThreadPoolExecutor(1, thread_name_prefix="xl-addin-markers") as pool:
             scan = pool.submit(_all_markers, path, tables, inspection)
-            grids = {name: _grid(book, name, path) for _, name in needed if name}
+            grids = {name: _grid(book, name, path, inspection.format) for name in names}
             markers = scan.result()
-        return Loaded(list(book.sheet_names), grids, markers)
+        return Loaded(list(book.sheet_names), grids, markers, inspection.format)
 
 
 def _all_markers(path: str, names: list[str], inspection: Inspection
                  ) -> dict[str, dict[tuple[int, int], Any]]:
+    """The error and uncalculated-formula cells of the sheets ``names``, by the format:
+    an .xlsx's sheet XML, an .xls's BIFF records (xlrd), an .ods's content.xml (the guard
+    collected them already)."""
+    if inspection.format == ODS:
+        return {name: inspection.ods_markers.get(name, {}) for name in names}
+    if inspection.format == XLS:
+        return _xls_markers(path, names)
     try:
         archive = zipfile.ZipFile(path)
     except Exception:
         return {}
     with archive:
         try:
-            parts = sheet_parts(archive)
+            parts = sheet_parts(archive, inspection.workbook_part or WORKBOOK_PART)
         except Exception:
             return {}
         return {name: _formula_markers(archive, parts[name], inspection)
                 for name in names if name in parts}
+
+
+def _xls_markers(path: str, names: list[str]) -> dict[str, dict[tuple[int, int], Any]]:
+    """The error cells of an .xls (calamine reads them as blank), from xlrd: a BIFF cell
+    or formula result of the error type. A BIFF formula always stores its last result, so
+    an .xls has no uncalculated formula to find."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(path, on_demand=True, formatting_info=False,
+                                  logfile=io.StringIO())
+    except Exception:
+        return {}
+    found: dict[str, dict[tuple[int, int], Any]] = {}
+    try:
+        for name in names:
+            try:
+                sheet = book.sheet_by_name(name)
+            except Exception:
+                continue
+            markers: dict[tuple[int, int], Any] = {}
+            for r in range(sheet.nrows):
+                types = sheet.row_types(r)
+                if xlrd.XL_CELL_ERROR not in types:
+                    continue
+                for c, kind in enumerate(types):
+                    if kind == xlrd.XL_CELL_ERROR:
+                        code = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#VALUE!")
+                        markers[(r, c)] = CellError(code)
+            found[name] = markers
+    except Exception:
+        return found
+    finally:
+        book.release_resources()
+    return found
 
 
 def read_workbook(path: str | os.PathLike[str], display: str | None = None,
@@ -404,6 +471,11 @@ def read_workbook(path: str | os.PathLike[str], display: str | None = None,
         data = read_grids(loaded.sheet_names, loaded.grids.pop, display, spec,  # freed once read
                           lambda name: loaded.markers.get(name, {}))
     data.path = path
+    promised = SUFFIX_FORMATS.get(os.path.splitext(display)[1].lower())
+    if promised and promised != loaded.format:
+        data.findings.insert(0, FORMAT_MISMATCH.finding(display, params={
+            "file": display, "suffix": os.path.splitext(display)[1],
+            "actual": FORMAT_LABELS[loaded.format]}))
     return data
 
 

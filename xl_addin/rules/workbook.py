@@ -22,7 +22,8 @@ for _id, _doc in (
     ("file_not_regular", "the path is a folder, device or pipe"),
     ("file_too_large", "the file is larger than --max-size"),
     ("file_encrypted", "the workbook has a password to open"),
-    ("file_not_xlsx", "the file is not an .xlsx workbook"),
+    ("file_not_xlsx", "the file is not a workbook that can be read (.xlsx/.xlsm, BIFF8 .xls, "
+     ".ods), whatever its extension"),
     ("file_corrupt", "the workbook is damaged"),
     ("file_zip_bomb", "the workbook would unpack to more than --max-unpacked"),
     ("file_hostile_xml", "a part of the workbook declares XML entities (a DTD)"),
@@ -33,6 +34,10 @@ for _id, _doc in (
 ):
     declare(_id, Scope.WORKBOOK, Source.FILE, E, _doc)
 FILE_CRASHED, WORKER_FAILED = REGISTRY["file_crashed"], REGISTRY["worker_failed"]
+# the file is read by its content; a name that says otherwise is worth a word
+FORMAT_MISMATCH = declare("file_format_mismatch", Scope.WORKBOOK, Source.FILE, W,
+                          "the file's extension names another format than its content "
+                          "(an .xlsx saved as .xls …): read as what it is")
 
 MISSING_SHEET = declare("missing_sheet", Scope.WORKBOOK, Source.LAYOUT, E,
                         "a standard sheet is missing")

@@ -22,7 +22,10 @@ from ..rules.registry import rule
 from ..rules.workbook import FILE_CRASHED, WORKER_FAILED
 from .outcome import Batch, Outcome, policy_townships
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods", ".csv"}
+# Files a folder is searched for: every workbook a clerk may hand in (.xls, .ods and WPS's
+# .et are read; .xlsb and .csv are named and refused, never silently passed over).
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".ods",
+                     ".ots", ".et", ".ett", ".csv"}
 
 
 def collect(paths: Iterable[str]) -> list[tuple[str, str]]:
