@@ -350,3 +350,16 @@ def test_county_extremes_over_townships():
     assert total["guarantee_fee_min"] is None and total["guarantee_fee_max"] is None
     assert total["bank_loan_rated_amount"] == 300
     assert total["bank_loan_rate_weighted"] == Decimal("10.1")
+
+
+def test_an_error_in_a_block_of_an_extending_template_names_the_county_file(tmp_path, summary):
+    template = tmp_path / "county.j2"
+    template.write_text('{% extends "bulletin.zh.j2" %}\n'
+                        "{% block labour %}\n用工：\n{{ migrant_wan }}万人{% endblock %}",
+                        encoding="utf-8")
+    with pytest.raises(BulletinTemplateError) as caught:
+        render_paragraphs(load_template(template), summary.bulletin_figures(),
+                          date_phrase="截至3月11日", scope="全县", as_of=dt.date(2020, 3, 11))
+    assert caught.value.code == "bulletin_template_unknown"
+    assert caught.value.params == {"file": str(template.resolve()), "line": 4,
+                                   "name": "migrant_wan"}

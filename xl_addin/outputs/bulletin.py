@@ -247,16 +247,17 @@ def render_paragraphs(template: BulletinTemplate, figures: Mapping[str, Any], *,
     try:
         rendered = template.template.render(values)
     except jinja2.TemplateError as exc:
-        line = _line(exc, template.path)
+        file, line = _where(exc, template.path)
         found = _UNDEFINED.search(str(exc)) if isinstance(exc, jinja2.UndefinedError) else None
         if found:
-            raise BulletinTemplateError("bulletin_template_unknown", file=str(template.path),
-                                        line=line, name=found[1] or found[2]) from None
-        raise BulletinTemplateError("bulletin_template_failed", file=str(template.path),
-                                    line=line, detail=str(exc)) from None
+            raise BulletinTemplateError("bulletin_template_unknown", file=file, line=line,
+                                        name=found[1] or found[2]) from None
+        raise BulletinTemplateError("bulletin_template_failed", file=file, line=line,
+                                    detail=str(exc)) from None
     except (TypeError, ValueError, ArithmeticError) as exc:
-        raise BulletinTemplateError("bulletin_template_failed", file=str(template.path),
-                                    line=_line(exc, template.path), detail=str(exc)) from None
+        file, line = _where(exc, template.path)
+        raise BulletinTemplateError("bulletin_template_failed", file=file, line=line,
+                                    detail=str(exc)) from None
     joiner = "" if lang == "zh" else " "
     paragraphs = []
     for block in re.split(r"\n[ \t\u3000]*\n", rendered.replace("\r\n", "\n")):
@@ -268,12 +269,15 @@ def render_paragraphs(template: BulletinTemplate, figures: Mapping[str, Any], *,
     return paragraphs
 
 
-def _line(exc: BaseException, path: Path) -> int | str:
-    """The template line an error was raised at (Jinja2 puts the template's lines in the
-    traceback under the name given at compile time)."""
-    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__)
-             if frame.filename == str(path)]
-    return lines[-1] if lines else "?"
+def _where(exc: BaseException, path: Path) -> tuple[str, int | str]:
+    """The template file and line an error was raised at: Jinja2 puts each template's lines
+    in the traceback under its file name (the county's file, or the shipped one it
+    extends or includes)."""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if frame.filename == str(path) or frame.filename.endswith(".j2")]
+    if not frames:
+        return str(path), "?"
+    return frames[-1].filename, frames[-1].lineno or "?"
 
 
 def write_bulletin_sheet(book: Any, title: str, paragraphs: list[str]) -> Any:
