@@ -194,7 +194,8 @@ def bulletin_figures(counts: Mapping[str, Any], rates_shown: Mapping[str, str],
     out: dict[str, Any] = {"month_label": month_label(month)}
     for figure in FIGURES:
         value = figure.value(counts, rates_shown)
-        out[figure.key] = int(value) if isinstance(value, Decimal) else value
+        whole = isinstance(value, Decimal) and value == value.to_integral_value()
+        out[figure.key] = int(value) if whole else value
     return out
 
 
