@@ -216,27 +216,44 @@ def rules(out: str | None) -> None:
 @click.option("--date", "day", type=DATE, help="The 统计日期 to summarise (default: the latest "
               "among the workbooks); workbooks of other days are listed, not added.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Parallel processes.")
+@click.option("--bulletin-template", type=click.Path(dir_okay=False),
+              help="The county's bulletin template (Jinja2 text; default: the shipped one).")
 @lang_option
 @policy_option
 @limits_options
 def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None,
-            as_of: dt.date | None, day: dt.date | None, jobs: int | None, lang: Lang,
-            policy_path: str | None, **limits: Any) -> None:
-    """县级汇总：把各乡镇工作簿汇总成县级汇总表和通报语句。"""
+            as_of: dt.date | None, day: dt.date | None, jobs: int | None,
+            bulletin_template: str | None, lang: Lang, policy_path: str | None,
+            **limits: Any) -> None:
+    """县级汇总：把各乡镇工作簿汇总成县级汇总表和通报。"""
     import json
 
+    from .outputs.bulletin import BulletinTemplateError, load_template
     from .outputs.summary import county_summary, write_summary
 
     _policy_or_exit(policy_path, lang)
+    try:  # a broken template is found before the workbooks are checked
+        load_template(bulletin_template, lang)
+    except BulletinTemplateError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(2)
     batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty(),
                       make_limits(**limits))
     result = county_summary(batch, month, day)
+    result.bulletin_template = bulletin_template
+    try:
+        paragraphs = result.paragraphs(lang)  # an unknown name is found at rendering
+        if fmt == "json":
+            document = json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+    except BulletinTemplateError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(2)
     if out:
         _write_or_exit(out, lambda: write_summary(result, batch, out, lang), lang)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        click.echo(document)
     else:
-        click.echo(result.bulletin(lang))
+        click.echo("\n\n".join(paragraphs))
         for note in result.notes(lang):
             click.echo(note)
     if out:

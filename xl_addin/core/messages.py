@@ -218,8 +218,6 @@ CATALOG.update({
 })
 # --- county summary -----------------------------------------------------------
 CATALOG.update({
-    "bulletin": ("{date_phrase}，{scope}{enterprises}家规模工业企业已开复工{enterprises_resumed}家、开复工率{resumption_rate}，规模工业企业上岗人员{on_duty}人、上岗率{on_duty_rate}；计划{month_label}开复工的{projects_planned}个重点项目{projects_phrase}、开复工率{project_resumption_rate}，到岗人数{projects_arrived}人、到岗率{arrival_rate}",
-                 "{date_phrase}, {enterprises_resumed} of {scope} {enterprises} scale industrial enterprises had resumed work ({resumption_rate}), with {on_duty} workers on duty ({on_duty_rate}); of the {projects_planned} key projects planned to resume in {month_label}, {projects_resumed} had resumed ({project_resumption_rate}), with {projects_arrived} workers on site ({arrival_rate})"),
     "date_phrase": ("截至{month}月{day}日", "As of {date}"),
     "scope_county": ("全县", "the county's"),
     "scope_partial": ("已报送的{reported}个乡镇（共{expected}个乡镇，{missing}未报送）",
@@ -232,8 +230,6 @@ CATALOG.update({
     "col_used": ("计入汇总", "In the summary"),
     "used_yes": ("是", "yes"),
     "used_no": ("否", "no"),
-    "projects_all": ("全部开复工", "all resumed"),
-    "projects_some": ("已开复工{count}个", "{count} resumed"),
     "summary_sheet": ("县级汇总", "County summary"),
     "bulletin_sheet": ("通报", "Bulletin"),
     "sources_sheet": ("数据来源", "Sources"),
@@ -580,4 +576,17 @@ CATALOG.update({
     "file_format_mismatch": ("文件 {file} 的扩展名是 {suffix}，但实际是 {actual}，已按实际格式读取；请改正扩展名，或在Excel中另存为 .xlsx", "{file} is named {suffix} but is in fact an {actual}; it was read as what it is. Correct the extension, or save it as .xlsx in Excel"),
     "annotate_converted": ("{file} 是 {format} 文件，标注副本已另存为 .xlsx：只带过了各单元格的值（公式只保留计算结果），未保留格式、列宽、合并单元格、批注、图片图表和数据有效性", "{file} is an {format} file; the annotated copy was written as .xlsx with the cells' values only (formulas as their results): formatting, column widths, merged cells, comments, pictures, charts and data validation were not carried over"),
     "annotate_out_not_xlsx": ("标注副本只能保存为 .xlsx（或保留宏时的 .xlsm），请把输出文件 {file} 的扩展名改为 .xlsx", "the annotated copy can only be written as .xlsx (or .xlsm to keep macros): give the output {file} the extension .xlsx"),
+})
+
+# --- the whole bulletin (outputs/bulletin.py) -----------------------------------------
+CATALOG.update({
+    "bulletin_template_unreadable": ("无法读取通报模板 {file}：{detail}",
+                                     "cannot read the bulletin template {file}: {detail}"),
+    "bulletin_template_syntax": ("通报模板 {file} 第 {line} 行有语法错误：{detail}",
+                                 "bulletin template {file}, line {line}: syntax error: {detail}"),
+    "bulletin_template_unknown": ("通报模板 {file} 第 {line} 行：没有名为 {name} 的数字（可用的名称见 docs/formats.md）",
+                                  "bulletin template {file}, line {line}: no figure named {name} (the names are listed in docs/formats.md)"),
+    "bulletin_template_failed": ("通报模板 {file} 第 {line} 行出错：{detail}",
+                                 "bulletin template {file}, line {line}: {detail}"),
+    "bulletin_template_empty": ("通报模板 {file} 没有生成任何文字", "the bulletin template {file} gives no text"),
 })

@@ -39,6 +39,7 @@ class Count:
     compute: Callable[[Tables, IndicatorContext], Any]
     formula: str  # with {sheet.header} column references and {month}
     money: bool = False
+    combine: str = "sum"  # how townships combine: "sum"; "min" / "max" (None: no rows)
 
     @property
     def number_format(self) -> str:
@@ -209,6 +210,83 @@ COUNTS: tuple[Count, ...] = (
     Count("agm_tests", "AGM检测", "人次", _cover_value(cover_label("agm_tests")), "N({封面.AGM检测人次})"),
 )
 
+
+
+def _amount_weighted(mask: Callable[[pd.DataFrame, IndicatorContext], pd.Series],
+                     needs: tuple[str, ...], factor: str | None
+                     ) -> Callable[[Tables, IndicatorContext], Any]:
+    """Σ 金额（万元） × ``factor`` (or Σ 金额 with no factor: the weights) over the 金融支持
+    rows selected by ``mask`` that fill in every column of ``needs``."""
+    def compute(t: Tables, c: IndicatorContext) -> Any:
+        frame = t.get("financing")
+        if frame is None or frame.empty:
+            return 0
+        rows = frame[mask(frame, c).fillna(False).astype(bool)]
+        for column in (AMOUNT, *needs):
+            rows = rows[rows[column].notna()]
+        total = sum((to_decimal(row[AMOUNT]) * (to_decimal(row[factor]) if factor else 1)
+                     for _, row in rows.iterrows()), Decimal(0))
+        return int(total) if total == total.to_integral_value() else total
+    return compute
+
+
+def _extreme(mask: Callable[[pd.DataFrame, IndicatorContext], pd.Series], column: str,
+             pick: Callable[[list[Decimal]], Decimal]
+             ) -> Callable[[Tables, IndicatorContext], Any]:
+    """The smallest or largest value of a 金融支持 column over the rows selected by ``mask``;
+    None when no such row fills it in."""
+    def compute(t: Tables, c: IndicatorContext) -> Any:
+        frame = t.get("financing")
+        if frame is None or frame.empty:
+            return None
+        values = frame[mask(frame, c).fillna(False).astype(bool)][column].dropna()
+        return pick([to_decimal(v) for v in values]) if len(values) else None
+    return compute
+
+
+AMOUNT = "金额（万元）"
+_LOAN = _eq("类型", "银行贷款")
+_GUARANTEE = _eq("类型", "融资担保")
+_LOAN_NEEDS = ("年利率", "同期LPR")
+
+
+def _sumproduct(kind: str, needs: tuple[str, ...], factor: str | None) -> str:
+    terms = [f'({{金融支持.类型}}="{kind}")', *(f"ISNUMBER({{金融支持.{n}}})" for n in needs),
+             "N(+{金融支持.金额（万元）})"]
+    if factor:
+        terms.append(f"N(+{{金融支持.{factor}}})")
+    return "SUMPRODUCT(" + "*".join(terms) + ")"
+
+
+# The figures of the whole bulletin that are not columns of the 汇总 sheets: the loans' and
+# guarantees' rates weighted by amount (the county's rate is Σ 金额×利率 / Σ 金额 over the
+# rows that give it: sums, so townships add up) and their extremes (a bulletin says every
+# loan is at one rate only when the lowest and highest agree).
+BULLETIN_COUNTS: tuple[Count, ...] = (
+    Count("bank_loan_rated_amount", "银行贷款金额（有年利率和同期LPR）", "万元",
+          _amount_weighted(_LOAN, _LOAN_NEEDS, None), _sumproduct("银行贷款", _LOAN_NEEDS, None)),
+    Count("bank_loan_rate_weighted", "银行贷款金额×年利率", "万元",
+          _amount_weighted(_LOAN, _LOAN_NEEDS, "年利率"),
+          _sumproduct("银行贷款", _LOAN_NEEDS, "年利率")),
+    Count("bank_loan_lpr_weighted", "银行贷款金额×同期LPR", "万元",
+          _amount_weighted(_LOAN, _LOAN_NEEDS, "同期LPR"),
+          _sumproduct("银行贷款", _LOAN_NEEDS, "同期LPR")),
+    Count("bank_loan_rate_min", "银行贷款最低年利率", "", _extreme(_LOAN, "年利率", min),
+          'MINIFS({金融支持.年利率},{金融支持.类型},"银行贷款")', combine="min"),
+    Count("bank_loan_rate_max", "银行贷款最高年利率", "", _extreme(_LOAN, "年利率", max),
+          'MAXIFS({金融支持.年利率},{金融支持.类型},"银行贷款")', combine="max"),
+    Count("guarantee_rated_amount", "融资担保金额（有担保费率）", "万元",
+          _amount_weighted(_GUARANTEE, ("担保费率",), None),
+          _sumproduct("融资担保", ("担保费率",), None)),
+    Count("guarantee_fee_weighted", "融资担保金额×担保费率", "万元",
+          _amount_weighted(_GUARANTEE, ("担保费率",), "担保费率"),
+          _sumproduct("融资担保", ("担保费率",), "担保费率")),
+    Count("guarantee_fee_min", "最低担保费率", "", _extreme(_GUARANTEE, "担保费率", min),
+          'MINIFS({金融支持.担保费率},{金融支持.类型},"融资担保")', combine="min"),
+    Count("guarantee_fee_max", "最高担保费率", "", _extreme(_GUARANTEE, "担保费率", max),
+          'MAXIFS({金融支持.担保费率},{金融支持.类型},"融资担保")', combine="max"),
+)
+
 RATES: tuple[Rate, ...] = (
     Rate("resumption_rate", "开复工率", "enterprises_resumed", "enterprises", 2),
     Rate("on_duty_rate", "上岗率", "on_duty", "staff", 1),
@@ -233,7 +311,7 @@ def month_label(month: str) -> str:
 
 
 def compute_counts(tables: Tables, context: IndicatorContext) -> dict[str, Any]:
-    return {c.key: c.compute(tables, context) for c in COUNTS}
+    return {c.key: c.compute(tables, context) for c in (*COUNTS, *BULLETIN_COUNTS)}
 
 
 def compute_rates(counts: Mapping[str, Any]) -> dict[str, Fraction | None]:
@@ -251,9 +329,14 @@ def format_rate(rate: Rate, value: Fraction | None) -> str:
 
 
 def add_counts(many: list[Mapping[str, Any]]) -> dict[str, Any]:
-    """County totals: counts and sums added over townships."""
+    """County totals: counts and sums added over townships (extremes: the townships'
+    extreme, None when no township has one)."""
     out: dict[str, Any] = {}
-    for c in COUNTS:
+    for c in (*COUNTS, *BULLETIN_COUNTS):
+        if c.combine != "sum":
+            values = [to_decimal(m[c.key]) for m in many if m.get(c.key) is not None]
+            out[c.key] = (min if c.combine == "min" else max)(values) if values else None
+            continue
         total = sum((to_decimal(m.get(c.key) or 0) for m in many), to_decimal(0))
         out[c.key] = round_money(total) if c.money else (
             int(total) if total == total.to_integral_value() else total)

@@ -1,5 +1,5 @@
 """The county summary: township counts added up, the headline rates recomputed from the
-sums, the bulletin sentence written from the data, and the summary workbook."""
+sums, the bulletin written from the data (outputs/bulletin.py), and the summary workbook."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ from ..core.messages import Lang, text
 from ..model.spec import cover_label
 from ..validation.outcome import Batch, Outcome
 from .atomic import put_text, write_atomic
+from .bulletin import bulletin_figures, load_template, render_paragraphs, write_bulletin_sheet
 from .indicators import (
     COUNTS,
     RATES,
     add_counts,
     compute_rates,
     format_rate,
-    month_label,
     previous_month,
 )
 from .report import verdict
@@ -41,6 +41,8 @@ class CountySummary:
     not_used: list[Outcome] = field(default_factory=list)  # readable, of another day
     # same day and township as a newer workbook (not used) -> the workbook used instead
     superseded: dict[str, str] = field(default_factory=dict)
+    # the county's bulletin template (summary --bulletin-template); None: the default one
+    bulletin_template: str | None = None
 
     @property
     def reported(self) -> list[str]:
@@ -90,21 +92,26 @@ class CountySummary:
     def shown_rates(self) -> dict[str, str]:
         return {r.key: format_rate(r, self.rates[r.key]) for r in RATES}
 
-    def bulletin(self, lang: Lang = "zh") -> str:
-        """The article's opening sentence, written from the data."""
-        c = self.counts
+    def bulletin_figures(self) -> dict[str, Any]:
+        """The bulletin's named figures, in the article's units (outputs/bulletin.py)."""
+        return bulletin_figures(self.counts, self.shown_rates(), self.month)
+
+    def paragraphs(self, lang: Lang = "zh") -> list[str]:
+        """The whole bulletin, paragraph by paragraph, from the bulletin template (the
+        county's, else the default one of ``lang``); ``BulletinTemplateError`` when the
+        template is wrong."""
         when = self.as_of or dt.date.today()
         phrase = text("date_phrase", lang, month=when.month, day=when.day, date=when.isoformat())
-        if c["projects_resumed"] == c["projects_planned"]:
-            projects = text("projects_all", lang)
-        else:
-            projects = text("projects_some", lang, count=c["projects_resumed"])
-        return text("bulletin", lang, date_phrase=phrase, scope=self.scope(lang),
-                    month_label=month_label(self.month),
-                    projects_phrase=projects, **{k: _plain(v) for k, v in c.items()},
-                    **self.shown_rates())
+        return render_paragraphs(load_template(self.bulletin_template, lang),
+                                 self.bulletin_figures(), date_phrase=phrase,
+                                 scope=self.scope(lang), as_of=self.as_of, lang=lang)
+
+    def bulletin(self, lang: Lang = "zh") -> str:
+        """The bulletin's first paragraph: the article's opening sentence, from the data."""
+        return self.paragraphs(lang)[0]
 
     def to_json(self) -> dict[str, Any]:
+        paragraphs = self.paragraphs()
         return {
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "project_month": self.month,
@@ -122,7 +129,9 @@ class CountySummary:
             "counts": {k: _plain(v) for k, v in self.counts.items()},
             "rates": {k: (float(v) if v is not None else None) for k, v in self.rates.items()},
             "rates_shown": self.shown_rates(),
-            "bulletin": self.bulletin(),
+            "bulletin": paragraphs[0],
+            "bulletin_paragraphs": paragraphs,
+            "bulletin_figures": {k: _plain(v) for k, v in self.bulletin_figures().items()},
         }
 
 
@@ -227,9 +236,7 @@ def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh") -> W
         chart.set_categories(cats)
         chart.height, chart.width = 8, 18
         ws.add_chart(chart, f"A{total_row + 3}")
-    bulletin = book.create_sheet(text("bulletin_sheet", lang))
-    bulletin.column_dimensions["A"].width = 120
-    put_text(bulletin.cell(1, 1), summary.bulletin(lang))
+    write_bulletin_sheet(book, text("bulletin_sheet", lang), summary.paragraphs(lang))
     sources = book.create_sheet(text("sources_sheet", lang))
     sources.append([text("col_workbook", lang), text("township", lang), text("col_verdict", lang),
                     cover_label("as_of"), text("col_used", lang)])
