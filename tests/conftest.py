@@ -69,6 +69,14 @@ def _default_policy_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(POLICY_ENV, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _own_result_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+                      ) -> None:
+    """Every test has its own, empty result cache (xl_addin/validation/cache.py), never the
+    user's: the CLI uses one unless --no-cache."""
+    monkeypatch.setenv("XL_ADDIN_CACHE_DIR", str(tmp_path_factory.mktemp("result-cache")))
+
+
 @pytest.fixture
 def policy() -> Policy:
     return load_policy()
