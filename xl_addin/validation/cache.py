@@ -294,6 +294,10 @@ def _classes() -> dict[str, type]:
 
 
 def _encode(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, enum.Enum):  # first: a StrEnum is a str too
+        if _ENUMS.get(type(value).__name__) is not type(value):
+            raise Unstorable(f"enum {type(value).__name__}")
+        return {"$": "enum", "t": type(value).__name__, "v": value.value}
     if isinstance(value, str):
         if value in names:
             return {"$": "name", "v": names[value]}
@@ -305,10 +309,6 @@ def _encode(value: Any, names: dict[str, str]) -> Any:
     if isinstance(value, float):
         return value if value == value and abs(value) != float("inf") else {
             "$": "float", "v": repr(value)}
-    if isinstance(value, enum.Enum):
-        if _ENUMS.get(type(value).__name__) is not type(value):
-            raise Unstorable(f"enum {type(value).__name__}")
-        return {"$": "enum", "t": type(value).__name__, "v": value.value}
     if isinstance(value, Decimal):
         return {"$": "decimal", "v": str(value)}
     if isinstance(value, Fraction):
