@@ -235,12 +235,13 @@ def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None
 
     from .outputs.summary import county_summary, write_summary
 
-    _policy_or_exit(policy_path, lang)
+    policy = _policy_or_exit(policy_path, lang)
     batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty(),
                       make_limits(**limits), cache=not no_cache)
     result = county_summary(batch, month, day)
     if out:
-        _write_or_exit(out, lambda: write_summary(result, batch, out, lang), lang)
+        _write_or_exit(out, lambda: write_summary(result, batch, out, lang,
+                                                  county=policy.meta.county), lang)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:

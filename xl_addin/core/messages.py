@@ -543,3 +543,13 @@ CATALOG.update({
                    "a 合计 (total) row, if any, must give the sums of the rows for {columns}"),
 })
 # === end of the data dictionary texts ======================================================
+# === print layout (outputs/print_setup.py): page headers and footers ======================
+# Excel header/footer codes: &P the page, &N the pages; a literal & is written &&.
+CATALOG.update({
+    "print_title": ("{unit}　{sheet}（统计日期：{date}）", "{unit} — {sheet} (as of {date})"),
+    "print_page": ("第 &P 页 共 &N 页", "Page &P of &N"),
+    "print_signature": ("填报人：__________　　审核人：__________　　单位负责人（盖章）：__________",
+                        "Prepared by: __________   Reviewed by: __________   "
+                        "Head of unit (seal): __________"),
+})
+# === end of the print layout texts =========================================================
