@@ -543,6 +543,12 @@ CATALOG.update({
                    "a 合计 (total) row, if any, must give the sums of the rows for {columns}"),
 })
 # === end of the data dictionary texts ======================================================
+# === result cache (validation/cache.py): reasons an entry is not written or not used ======
+# (maintainers' logs only: the workbook is read again, nothing is shown to a clerk)
+CATALOG.update({
+    "cache_unstorable": ("结果未缓存：{reason}", "result not cached: {reason}"),
+    "cache_foreign": ("缓存条目不可用，已忽略：{reason}", "cache entry ignored: {reason}"),
+})
 # === print layout (outputs/print_setup.py): page headers and footers ======================
 # Excel header/footer codes: &P the page, &N the pages; a literal & is written &&.
 CATALOG.update({

@@ -38,7 +38,7 @@ from typing import Any
 
 from .. import __version__, bundled
 from ..core.codes import mask_id_number, mask_phone, validate_id_number
-from ..core.errors import CalcError
+from ..core.errors import CalcError, XlAddinError
 from ..model.findings import Finding, Severity
 from ..model.spec import load_workbook_spec
 from ..reading.limits import Limits
@@ -55,13 +55,20 @@ _ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
 
 
-class Unstorable(Exception):
+class Unstorable(XlAddinError):
     """An outcome the cache does not store (a type it cannot encode, private data, the
-    file's name inside a text)."""
+    file's name inside a text). Never shown: the workbook is simply read next time."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("cache_unstorable", reason=reason)
 
 
-class Foreign(Exception):
-    """An entry that is not exactly what this version stores."""
+class Foreign(XlAddinError, ValueError):
+    """An entry that is not exactly what this version stores. Never shown: the entry is
+    ignored and removed."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("cache_foreign", reason=reason)
 
 
 def cache_dir() -> Path:
