@@ -197,13 +197,15 @@ def test_another_policy_is_read_again(folder: Path, sent: list[str], policy_vari
 def test_another_tool_version_or_schema_is_read_again(
         folder: Path, sent: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     run(folder / HOME)
+    real = cache_module.tool_digest
     monkeypatch.setattr(cache_module, "tool_digest", lambda: "0.2.0:another")
     sent.clear()
     run(folder / HOME)
     assert sent == [HOME]
-    monkeypatch.undo()
-    monkeypatch.setenv("XL_ADDIN_CACHE_DIR", str(cache_dir()))
-    monkeypatch.setattr(batch_module, "ProcessPool", CountingPool)
+    monkeypatch.setattr(cache_module, "tool_digest", real)
+    sent.clear()
+    run(folder / HOME)  # the real tool again: its entry is still there
+    assert sent == []
     monkeypatch.setattr(cache_module, "schemas_digest", lambda: "other schemas")
     sent.clear()
     run(folder / HOME)
