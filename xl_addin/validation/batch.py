@@ -174,8 +174,9 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
                 checked = unreadable(path, display, exc)
             except Exception as exc:
                 checked = _worker_failed(path, display, exc)
-            if store and lookups[i]:
-                store.store(lookups[i], checked)  # type: ignore[arg-type]
+            looked_up = lookups[i]
+            if store and looked_up:
+                store.store(looked_up, checked)
             results[i] = checked
             if progress:
                 progress(checked)
