@@ -7,7 +7,7 @@ import itertools
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -69,11 +69,19 @@ def _default_policy_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(POLICY_ENV, raising=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_result_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Never the user's result cache (xl_addin/validation/cache.py; the CLI uses one unless
+    --no-cache), also for the module- and session-scoped fixtures that run the CLI."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XL_ADDIN_CACHE_DIR", str(tmp_path_factory.mktemp("session-cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _own_result_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
                       ) -> None:
-    """Every test has its own, empty result cache (xl_addin/validation/cache.py), never the
-    user's: the CLI uses one unless --no-cache."""
+    """Every test has its own, empty result cache."""
     monkeypatch.setenv("XL_ADDIN_CACHE_DIR", str(tmp_path_factory.mktemp("result-cache")))
 
 
