@@ -4,7 +4,9 @@ Generates its inputs into benchmarks/out/ and prints, side by side:
 1. the county workbook (--rows rows of 吸纳就业补贴): `xl-addin check` against python-calamine
    alone (the floor), a worker's check in-process, and `frictionless validate`;
 2. a batch of --batch township workbooks (copies of workbooks/demo): --jobs 1 / 2 / N;
-3. the FG_ cell functions over a 10,000-row column.
+3. the FG_ cell functions over a 10,000-row column;
+4. the result cache: a campaign folder (--campaign, else --batch copies of the demo set)
+   checked cold (empty cache) and warm (nothing changed); target warm ≤ 10% of cold.
 Times are the best of 3 runs (--repeat); peak memory is the highest of them: the maximum RSS
 of the child process (and its workers), read by a fresh `python` wrapper per run from
 getrusage(RUSAGE_CHILDREN). See docs/performance.md."""
@@ -180,7 +182,7 @@ def county(rows: int, xl_addin: str) -> None:
     schema = OUT / "absorption.schema.json"
     schema.write_text(json.dumps(table_schema(), ensure_ascii=False, indent=1), encoding="utf-8")
     runs = measure({
-        "check": [xl_addin, "check", str(path), "--format", "json"],
+        "check": [xl_addin, "check", str(path), "--format", "json", "--no-cache"],
         "startup": [xl_addin, "--version"],
         "program": [sys.executable, "-c", "import xl_addin.validation.worker"],
         "calamine": [sys.executable, "-c", CALAMINE, str(path)],
@@ -234,7 +236,8 @@ def township_batch(copies: int, xl_addin: str) -> None:
     print(f"  {'':<44}{'wall s':>9}{'CPU s':>9}{'RSS MiB':>9}  per workbook, speed-up")
     cpus = os.cpu_count() or 1
     runs = measure({f"--jobs {jobs}": [xl_addin, "check", str(folder), "--jobs", str(jobs),
-                                       "--format", "json"] for jobs in sorted({1, 2, cpus})},
+                                       "--format", "json", "--no-cache"]
+                    for jobs in sorted({1, 2, cpus})},
                    accept=(0, 1))
     base = runs["--jobs 1"]
     for label, run in runs.items():
@@ -242,6 +245,54 @@ def township_batch(copies: int, xl_addin: str) -> None:
         row(label, run, extra=f"{run.wall / copies * 1000:6.1f} ms, {base.wall / run.wall:4.2f}x"
             f"  ({totals['files']} files, {totals['errors']} errors)")
     print("  (CPU s counts every process; RSS is the largest single process)")
+
+
+def campaign(source: Path | None, copies: int) -> Path:
+    """The campaign folder: ``--campaign DIR`` as given, else ``copies`` copies of the demo
+    set (the campaign generator's output, when it exists, is given with --campaign)."""
+    if source is not None:
+        return source
+    folder = OUT / f"campaign_{copies}"
+    shutil.rmtree(folder, ignore_errors=True)
+    return batch(DEMO, folder, copies)
+
+
+def result_cache(folder: Path, xl_addin: str) -> None:
+    """A whole campaign checked cold (an empty result cache: every workbook read and
+    stored) and warm (nothing changed: every result from the cache). Target: warm ≤ 10% of
+    cold."""
+    files = sum(1 for p in folder.rglob("*") if p.suffix.lower() in {".xlsx", ".xls", ".ods"})
+    print(f"\n4. Result cache: the campaign {folder} ({files} workbooks), "
+          "xl-addin check DIR --format json, cold and warm")
+    print(f"  {'':<44}{'wall s':>9}{'CPU s':>9}{'RSS MiB':>9}")
+    store = OUT / "result-cache"
+    command = [xl_addin, "check", str(folder), "--format", "json"]
+    runs: dict[str, list[dict[str, Any]]] = {"cold": [], "warm": []}
+    outputs: dict[str, str] = {}
+    previous = os.environ.get("XL_ADDIN_CACHE_DIR")
+    os.environ["XL_ADDIN_CACHE_DIR"] = str(store)
+    try:
+        for _ in range(REPEAT):
+            shutil.rmtree(store, ignore_errors=True)
+            for name in ("cold", "warm"):  # the warm run follows its own cold run
+                out = OUT / f"cache-{name}.out"
+                wrapped = subprocess.run([sys.executable, "-c", WRAPPER, str(out), *command],
+                                         capture_output=True, text=True, check=True)
+                runs[name].append(json.loads(wrapped.stdout))
+                outputs[name] = out.read_text(encoding="utf-8")
+    finally:
+        if previous is None:
+            os.environ.pop("XL_ADDIN_CACHE_DIR", None)
+        else:
+            os.environ["XL_ADDIN_CACHE_DIR"] = previous
+    best = {name: Run(min(r["wall"] for r in rs), min(r["cpu"] for r in rs),
+                      max(r["rss"] for r in rs)) for name, rs in runs.items()}
+    for name, run in best.items():
+        row(name, run, extra=f"{run.wall / max(files, 1) * 1000:6.1f} ms per workbook")
+    ratio = best["warm"].wall / best["cold"].wall
+    same = "identical" if outputs["cold"] == outputs["warm"] else "DIFFERENT"
+    print(f"  warm / cold: {ratio:.1%} (target ≤ 10%: {verdict(ratio, 0.10, True)}); "
+          f"the two reports are {same}")
 
 
 def cell_inputs(rows: int) -> dict[str, tuple[Any, ...]]:
@@ -290,6 +341,10 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200, help="township workbooks")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--campaign", type=Path, help="campaign folder for the result cache "
+                        "(default: --batch copies of the demo set)")
+    parser.add_argument("--only", choices=["county", "batch", "functions", "cache"],
+                        help="run one part only")
     args = parser.parse_args()
     global REPEAT
     REPEAT = max(1, args.repeat)
@@ -301,9 +356,13 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"xl-addin benchmarks: times are the best of {REPEAT} runs, peak memory the highest.")
     machine()
-    county(rows, xl_addin)
-    township_batch(copies, xl_addin)
-    cell_functions(cells)
+    parts = {"county": lambda: county(rows, xl_addin),
+             "batch": lambda: township_batch(copies, xl_addin),
+             "functions": lambda: cell_functions(cells),
+             "cache": lambda: result_cache(campaign(args.campaign, copies), xl_addin)}
+    for name, part in parts.items():
+        if args.only in (None, name):
+            part()
     print()
     load()
 

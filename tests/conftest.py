@@ -7,7 +7,7 @@ import itertools
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -67,6 +67,22 @@ _names = itertools.count()
 def _default_policy_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts from the shipped default policy, whatever the shell exports."""
     monkeypatch.delenv(POLICY_ENV, raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_result_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Never the user's result cache (xl_addin/validation/cache.py; the CLI uses one unless
+    --no-cache), also for the module- and session-scoped fixtures that run the CLI."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XL_ADDIN_CACHE_DIR", str(tmp_path_factory.mktemp("session-cache")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _own_result_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+                      ) -> None:
+    """Every test has its own, empty result cache."""
+    monkeypatch.setenv("XL_ADDIN_CACHE_DIR", str(tmp_path_factory.mktemp("result-cache")))
 
 
 @pytest.fixture

@@ -64,6 +64,10 @@ def make_limits(max_size: int, max_unpacked: int, timeout: float, max_memory: in
                   timeout_seconds=timeout, max_memory_bytes=max_memory * MIB)
 
 
+# The result cache (validation/cache.py): on unless --no-cache, on every command that
+# checks a folder of workbooks (check, summary; the dispatch command to come).
+no_cache_option = click.option("--no-cache", is_flag=True, help="Read every workbook again "
+                               "instead of using the results cached for unchanged ones.")
 policy_option = click.option("--policy", "policy_path", type=click.Path(dir_okay=False),
                              envvar="XL_ADDIN_POLICY", help="Policy file (TOML) to use.")
 
@@ -88,10 +92,10 @@ def main() -> None:
 
 def run_check(paths: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
               policy_path: str | None, lang: Lang, show_progress: bool,
-              limits: Limits = DEFAULT_LIMITS) -> Batch:
+              limits: Limits = DEFAULT_LIMITS, cache: bool = False) -> Batch:
     console = Console(stderr=True)
     if not show_progress:
-        return check_paths(paths, as_of, jobs, policy_path, limits=limits)
+        return check_paths(paths, as_of, jobs, policy_path, limits=limits, cache=cache)
     with Progress(TextColumn(text("cli_checking", lang)), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.description}"), console=console, transient=True) as bar:
         from .validation.batch import collect
@@ -100,7 +104,8 @@ def run_check(paths: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
         def step(checked: Outcome) -> None:
             bar.update(task, advance=1, description=escape(os.path.basename(checked.display)))
 
-        return check_paths(paths, as_of, jobs, policy_path, progress=step, limits=limits)
+        return check_paths(paths, as_of, jobs, policy_path, progress=step, limits=limits,
+                           cache=cache)
 
 
 @main.command()
@@ -113,13 +118,15 @@ def run_check(paths: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
 @lang_option
 @policy_option
 @limits_options
+@no_cache_option
 def check(paths: tuple[str, ...], fmt: str, as_of: dt.date | None, jobs: int | None,
-          output: str | None, lang: Lang, policy_path: str | None, **limits: Any) -> None:
+          output: str | None, lang: Lang, policy_path: str | None, no_cache: bool,
+          **limits: Any) -> None:
     """校验工作簿（文件或文件夹）。Exit 0: no 错误; 1: 错误 found; 2: a file unreadable."""
     if policy_path:  # a policy file of the user's is refused here, before any worker runs
         _policy_or_exit(policy_path, lang)
     batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty(),
-                      make_limits(**limits))
+                      make_limits(**limits), cache=not no_cache)
     if fmt == "table":
         if output:
             with open(os.devnull, "w") as sink:
@@ -221,24 +228,25 @@ def rules(out: str | None) -> None:
 @lang_option
 @policy_option
 @limits_options
+@no_cache_option
 def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None,
             as_of: dt.date | None, day: dt.date | None, jobs: int | None,
             bulletin_template: str | None, lang: Lang, policy_path: str | None,
-            **limits: Any) -> None:
+            no_cache: bool, **limits: Any) -> None:
     """县级汇总：把各乡镇工作簿汇总成县级汇总表和通报。"""
     import json
 
     from .outputs.bulletin import BulletinTemplateError, load_template
     from .outputs.summary import county_summary, write_summary
 
-    _policy_or_exit(policy_path, lang)
+    policy = _policy_or_exit(policy_path, lang)
     try:  # a broken template is found before the workbooks are checked
         load_template(bulletin_template, lang)
     except BulletinTemplateError as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
     batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty(),
-                      make_limits(**limits))
+                      make_limits(**limits), cache=not no_cache)
     result = county_summary(batch, month, day)
     result.bulletin_template = bulletin_template
     try:
@@ -249,7 +257,8 @@ def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None
         click.echo(exc.message(lang), err=True)
         sys.exit(2)
     if out:
-        _write_or_exit(out, lambda: write_summary(result, batch, out, lang), lang)
+        _write_or_exit(out, lambda: write_summary(result, batch, out, lang,
+                                                  county=policy.meta.county), lang)
     if fmt == "json":
         click.echo(document)
     else:

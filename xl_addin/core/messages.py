@@ -590,3 +590,20 @@ CATALOG.update({
                                  "bulletin template {file}, line {line}: {detail}"),
     "bulletin_template_empty": ("通报模板 {file} 没有生成任何文字", "the bulletin template {file} gives no text"),
 })
+
+# === result cache (validation/cache.py): reasons an entry is not written or not used ======
+# (maintainers' logs only: the workbook is read again, nothing is shown to a clerk)
+CATALOG.update({
+    "cache_unstorable": ("结果未缓存：{reason}", "result not cached: {reason}"),
+    "cache_foreign": ("缓存条目不可用，已忽略：{reason}", "cache entry ignored: {reason}"),
+})
+# === print layout (outputs/print_setup.py): page headers and footers ======================
+# Excel header/footer codes: &P the page, &N the pages; a literal & is written &&.
+CATALOG.update({
+    "print_title": ("{unit}　{sheet}（统计日期：{date}）", "{unit} — {sheet} (as of {date})"),
+    "print_page": ("第 &P 页 共 &N 页", "Page &P of &N"),
+    "print_signature": ("填报人：__________　　审核人：__________　　单位负责人（盖章）：__________",
+                        "Prepared by: __________   Reviewed by: __________   "
+                        "Head of unit (seal): __________"),
+})
+# === end of the print layout texts =========================================================

@@ -26,6 +26,7 @@ from .indicators import (
     format_rate,
     previous_month,
 )
+from .print_setup import apply_print_setup
 from .report import verdict
 from .styles import HEADER_FILL, HEADER_FONT
 
@@ -190,7 +191,8 @@ def _modified(path: str) -> float:
         return 0.0
 
 
-def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh") -> Workbook:
+def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh",
+                   county: str | None = None) -> Workbook:
     book = Workbook()
     ws = book.active
     ws.title = text("summary_sheet", lang)
@@ -251,6 +253,8 @@ def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh") -> W
         put_text(sources.cell(row, 5), text("used_yes" if id(result) in used else "used_no",
                                             lang))
     sources.column_dimensions["A"].width = 60
+    for sheet in book.worksheets:  # every sheet, whoever built it: how it prints
+        apply_print_setup(sheet, county or summary.scope(lang), summary.as_of, lang=lang)
     return book
 
 
@@ -267,6 +271,6 @@ def _fill_numbers(ws: Any, row: int, counts: dict[str, Any],
 
 
 def write_summary(summary: CountySummary, batch: Batch, out: str | os.PathLike[str],
-                  lang: Lang = "zh") -> None:
-    book = build_workbook(summary, batch, lang)
+                  lang: Lang = "zh", county: str | None = None) -> None:
+    book = build_workbook(summary, batch, lang, county)
     write_atomic(out, lambda tmp: book.save(tmp))

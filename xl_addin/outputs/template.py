@@ -20,6 +20,7 @@ from ..reading.reader import column_letter
 from .atomic import write_atomic
 from .dictionary import write_sheet
 from .indicators import COUNTS, RATES, excel_formula, previous_month
+from .print_setup import apply_print_setup
 from .styles import HEADER_FILL, HEADER_FONT
 
 TEMPLATE_ROWS = 2000  # rows that carry dropdowns and input hints
@@ -113,6 +114,7 @@ def build_template(township: str, as_of: dt.date, policy: Policy | None = None,
             _summary(ws, spec, month)
         else:
             _data_sheet(ws, sheet)
+            apply_print_setup(ws, township, as_of, signature=True)
     # after every standard sheet: their order and positions stay those of workbook.md
     write_sheet(book.create_sheet(text("doc_sheet")), spec, township=township)
     book.properties.title = f"{township}{spec.name}"

@@ -20,6 +20,7 @@ from ..reading.limits import DEFAULT_LIMITS, Limits, size_text
 from ..rules.county import county_findings
 from ..rules.registry import rule
 from ..rules.workbook import FILE_CRASHED, WORKER_FAILED
+from .cache import Lookup, ResultCache, without_private
 from .outcome import Batch, Outcome, policy_townships
 
 # Files a folder is searched for: every workbook a clerk may hand in (.xls, .ods and WPS's
@@ -140,27 +141,45 @@ def _limit_memory(max_bytes: int) -> None:
 def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | None = None,
                 policy_path: str | None = None, month: str | None = None,
                 progress: Callable[[Outcome], None] | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> Batch:
+                limits: Limits = DEFAULT_LIMITS, cache: bool = False) -> Batch:
     """Check every workbook named or found under ``paths``, each in a worker process with
     the memory and time limits of ``limits``; a file that crashes or hangs its worker is
-    reported and the batch goes on."""
+    reported and the batch goes on. With ``cache``, a workbook checked before (the same
+    bytes, name, tool, schemas, policy and options) is answered from the result cache
+    (``validation.cache``) without a worker, and what a worker finds is stored there."""
     files = collect(paths)
     tasks = [(p, d, as_of, policy_path, month, limits) for p, d in files]
     results: list[Outcome | None] = [None] * len(tasks)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
-    with ProcessPool(max_workers=workers, initializer=_init_worker,
-                     initargs=(limits.max_memory_bytes,)) as pool:
-        futures = {pool.schedule(_safe_check, args=(task,), timeout=limits.timeout_seconds): i
-                   for i, task in enumerate(tasks)}
+    store = ResultCache(policy_path, as_of, month, limits) if cache else None
+    lookups: dict[int, Lookup | None] = {}
+    for i, (path, display) in enumerate(files):  # the cache first: no worker for a hit
+        lookups[i] = found = store.lookup(path) if store else None
+        hit = store.load(found, path, display) if store and found else None
+        if hit is not None:
+            results[i] = hit
+            if progress:
+                progress(hit)
+    pending = [i for i, r in enumerate(results) if r is None]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(ProcessPool(
+            max_workers=workers, initializer=_init_worker,
+            initargs=(limits.max_memory_bytes,))) if pending else None
+        futures = {pool.schedule(_safe_check, args=(tasks[i],),
+                                 timeout=limits.timeout_seconds): i
+                   for i in pending} if pool else {}
         for future in as_completed(futures):
             i = futures[future]
             path, display = tasks[i][0], tasks[i][1]
             try:
-                checked = _outcome(future, display, limits)
+                checked = without_private(_outcome(future, display, limits))
             except ReadError as exc:  # timed out, or the worker died
                 checked = unreadable(path, display, exc)
             except Exception as exc:
                 checked = _worker_failed(path, display, exc)
+            looked_up = lookups[i]
+            if store and looked_up:
+                store.store(looked_up, checked)
             results[i] = checked
             if progress:
                 progress(checked)
