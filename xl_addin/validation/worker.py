@@ -7,11 +7,18 @@ it, the parent process does not."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+from typing import Any
 
-from ..core.policy import load_policy
+from ..core.errors import CalcError
+from ..core.policy import Policy, load_policy
 from ..model.spec import load_workbook_spec
 from ..outputs.indicators import IndicatorContext, compute_counts, previous_month
+from ..reading.addresses import column_letter
 from ..reading.limits import Limits
+from ..rules.context import column_values
+from ..rules.days import REGISTERS, STAFF_JUMP_PARAMETER, DayRegister, DayRow, row_keys
 from ..rules.registry import rule
 from .outcome import Outcome
 from .workbook import ValidatedWorkbook, validate_path
@@ -28,9 +35,51 @@ def outcome_of(path: str, display: str, as_of: dt.date | None, policy_path: str 
                        townships=tuple(policy.townships))
     month = month or previous_month(result.as_of or dt.date.today())
     context = IndicatorContext(month, result.cover)
+    modified, digest = file_identity(path)
     return Outcome(path, display, result.findings, cover=result.cover, as_of=result.as_of,
                    counts=compute_counts(result.tables, context), keys=county_keys(result),
-                   policy=policy.label, townships=tuple(policy.townships))
+                   policy=policy.label, townships=tuple(policy.townships),
+                   days=day_registers(result), parameters=batch_parameters(policy, result.as_of),
+                   modified=modified, digest=digest)
+
+
+def file_identity(path: str) -> tuple[float, str]:
+    """The file's modification time and the SHA-256 of its bytes."""
+    try:
+        with open(path, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        return os.stat(path).st_mtime, digest
+    except OSError:
+        return 0.0, ""
+
+
+def batch_parameters(policy: Policy, as_of: dt.date | None) -> dict[str, Any]:
+    """The policy values the rules of the batch need (the command's process never loads the
+    policy), in force on the workbook's 统计日期."""
+    try:
+        return {STAFF_JUMP_PARAMETER: policy.get(STAFF_JUMP_PARAMETER, as_of)}
+    except CalcError:  # no version in force on that day: that rule is not applied
+        return {}
+
+
+def day_registers(result: ValidatedWorkbook) -> dict[str, DayRegister]:
+    """Each register the day rules compare (``rules.days``): every row's key, the values
+    compared and their column letters. An 身份证号 is kept only as a digest and masked."""
+    registers: dict[str, DayRegister] = {}
+    for spec in REGISTERS:
+        frame, data = result.tables.get(spec.sheet_key), result.addresses.get(spec.sheet_key)
+        if frame is None or data is None or any(c not in frame for c in spec.key):
+            continue
+        wanted = [c for c in (*spec.key, *spec.kept, *filter(None, [spec.name])) if c in frame]
+        values = {c: column_values(frame[c]) for c in wanted}
+        rows = [{c: values[c][i] for c in wanted} for i in range(len(frame))]
+        kept = [c for c in (*spec.kept, *(spec.key if spec.ledger else ())) if c in frame]
+        registers[spec.sheet_key] = DayRegister(
+            data.name,
+            {c: column_letter(data.columns[c]) for c in wanted if c in data.columns},
+            tuple(DayRow(match, label, data.rows[i], {c: rows[i][c] for c in kept})
+                  for i, match, label in row_keys(spec, rows)))
+    return registers
 
 
 def county_keys(result: ValidatedWorkbook) -> dict[str, list[tuple[str, str, str]]]:
