@@ -342,13 +342,13 @@ class _Book:
 
 
 def _register(sheet: str, letters: dict[str, str], *rows: DayRow) -> DayRegister:
-    return DayRegister(sheet, letters, rows)
+    return DayRegister.of(sheet, letters, rows)
 
 
 def _hazard(key: str, row: int, status: str, **more: Any) -> DayRow:
     values = {"隐患等级": "一般", "发现日期": dt.date(2020, 2, 1), "整改期限": None,
               "状态": status, **more}
-    return DayRow(key, key, row, values)
+    return DayRow.of(key, key, row, values)
 
 
 LETTERS = {"隐患编号": "A", "隐患等级": "D", "发现日期": "E", "整改期限": "H", "状态": "M"}
@@ -383,7 +383,7 @@ def test_a_closed_issue_reopening(was: str, now: str, reopened: bool) -> None:
     def issues(status: str) -> dict[str, DayRegister]:
         values = {"提出日期": dt.date(2020, 2, 1), "办结期限": None, "状态": status}
         return {"issues": _register(ISSUES, {"问题编号": "A", "状态": "K"},
-                                    DayRow("W1", "W1", 3, values))}
+                                    DayRow.of("W1", "W1", 3, values))}
     found = compare_days(_Book("a", dt.date(2020, 3, 11), issues(was)),
                          _Book("b", dt.date(2020, 3, 12), issues(now)))
     assert _rules(found) == ([("day_reopened", "K3")] if reopened else [])
@@ -404,7 +404,7 @@ def test_a_deadline_moved_later(was: dt.date | None, now: dt.date, warned: bool)
 
 def _staff(before: int, after: int, limit: str | None = "0.5") -> list[Finding]:
     def book(name: str, day: int, staff: int) -> _Book:
-        row = DayRow("C1", "某企业（C1）", 4, {"是否开复工": True, "职工总数": staff})
+        row = DayRow.of("C1", "某企业（C1）", 4, {"是否开复工": True, "职工总数": staff})
         result = _Book(name, dt.date(2020, 3, day), {"enterprises": _register(
             ENTERPRISES, {"统一社会信用代码": "C", "是否开复工": "F", "职工总数": "H"}, row)})
         result.parameters = {} if limit is None else {STAFF_JUMP_PARAMETER: Decimal(limit)}
@@ -435,7 +435,7 @@ def test_equal_ledger_rows_are_counted_not_merged() -> None:
     def book(name: str, day: int, count: int) -> _Book:
         keyed = list(row_keys(SPEC, rows[:count]))
         register = _register(SUPPLIES, {"日期": "A", "数量": "D"}, *(
-            DayRow(match, label, i + 2, dict(rows[i])) for i, match, label in keyed))
+            DayRow.of(match, label, i + 2, rows[i]) for i, match, label in keyed))
         return _Book(name, dt.date(2020, 3, day), {"supplies": register})
 
     found = compare_days(book("a", 11, 2), book("b", 12, 1))

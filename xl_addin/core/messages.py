@@ -193,7 +193,7 @@ CATALOG.update({
 # --- batches of workbooks --------------------------------------------------------
 CATALOG.update({
     "county_duplicate": ("{column} {value} 同时出现在 {other}", "{column} {value} also appears in {other}"),
-    "duplicate_workbook": ("{township} {date} 有多个工作簿：使用 {used}（修改时间最新；内容相同的副本只计一次），未使用 {others}", "{township} has more than one workbook for {date}: {used} is used (the newest by modification time; a byte-identical copy counts once), not {others}"),
+    "duplicate_workbook": ("{township} {date} 有多个工作簿：使用修改时间最新的 {used}，未使用 {others}", "{township} has more than one workbook for {date}: the newest by modification time, {used}, is used; not {others}"),
     "township_missing": ("{township} 未报送 {date} 的工作簿", "{township} has not reported a workbook for {date}"),
     "worker_failed": ("检查 {file} 时出错: {detail}", "checking {file} failed: {detail}"),
 })

@@ -22,7 +22,7 @@ import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
@@ -78,23 +78,55 @@ RESUMED = "是否开复工"
 STAFF = "职工总数"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DayRow:
-    """One row of a register: what it is matched by, how it is named, where it is."""
+    """One row of a register, as the comparison reads it: what it is matched by, how it is
+    named, where it is, and the values compared."""
 
     match: str                        # the key (a digest for an 身份证号)
     label: str                        # the key as a message shows it (masked)
     row: int                          # its row in the sheet (1-based)
-    values: dict[str, Any] = field(default_factory=dict)  # kept column -> plain value
+    columns: tuple[str, ...] = ()     # the columns of ``values``
+    values: tuple[Any, ...] = ()      # plain values: dates, text, whole numbers, bools
+
+    @classmethod
+    def of(cls, match: str, label: str, row: int, values: Mapping[str, Any]) -> DayRow:
+        return cls(match, label, row, tuple(values), tuple(values.values()))
+
+    def get(self, column: str) -> Any:
+        """The value of ``column`` in this row (None when not kept or blank)."""
+        try:
+            return self.values[self.columns.index(column)]
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
 class DayRegister:
-    """One register of one workbook, as the day rules compare it (small, picklable)."""
+    """One register of one workbook, as the day rules compare it: small and picklable, kept
+    by column (a thousand outcomes stay in the command's process), read as ``DayRow``s."""
 
-    sheet: str                        # the sheet's name
-    letters: dict[str, str]           # column -> its letter in this workbook
-    rows: tuple[DayRow, ...]
+    sheet: str                                # the sheet's name
+    letters: dict[str, str]                   # column -> its letter in this workbook
+    columns: tuple[str, ...]                  # the columns kept
+    matches: tuple[str, ...]                  # each row's key
+    labels: tuple[str | None, ...]            # each row's key as shown; None: its match
+    numbers: tuple[int, ...]                  # each row's row in the sheet
+    values: tuple[tuple[Any, ...], ...]       # per row, the values of ``columns``
+
+    @classmethod
+    def of(cls, sheet: str, letters: dict[str, str], rows: Sequence[DayRow]) -> DayRegister:
+        columns = rows[0].columns if rows else ()
+        assert all(r.columns == columns for r in rows)
+        return cls(sheet, letters, columns, tuple(r.match for r in rows),
+                   tuple(None if r.label == r.match else r.label for r in rows),
+                   tuple(r.row for r in rows), tuple(r.values for r in rows))
+
+    @property
+    def rows(self) -> list[DayRow]:
+        return [DayRow(m, label if label is not None else m, n, self.columns, v)
+                for m, label, n, v in zip(self.matches, self.labels, self.numbers, self.values,
+                                          strict=True)]
 
     def cell(self, column: str, row: DayRow) -> str | None:
         letter = self.letters.get(column)
@@ -259,27 +291,27 @@ def _row_changes(spec: RegisterSpec, previous: Outcome, before: DayRegister, old
     def base(column: str) -> dict[str, Any]:
         return {"key": new.label, "column": column, "previous": _place(previous, before,
                                                                         column, old),
-                "before": _text(old.values.get(column)), "value": _text(new.values.get(column))}
+                "before": _text(old.get(column)), "value": _text(new.get(column))}
 
     if key in CLOSED:
         closed, reopened = CLOSED[key]
-        was, status = old.values.get("状态"), new.values.get("状态")
+        was, status = old.get("状态"), new.get("状态")
         if was in closed and status is not None and status not in closed and (
                 reopened is None or status in reopened):
             out.append(_finding(DAY_REOPENED, later, after, "状态", new, base("状态"), status,
                                 was))
     for column in FIXED.get(key, ()):
-        was, now = old.values.get(column), new.values.get(column)
+        was, now = old.get(column), new.get(column)
         if was is not None and now is not None and was != now:
             out.append(_finding(DAY_FIXED_CHANGED, later, after, column, new, base(column),
                                 now, was))
     for column in DEADLINES.get(key, ()):
-        was, now = old.values.get(column), new.values.get(column)
+        was, now = old.get(column), new.get(column)
         if isinstance(was, dt.date) and isinstance(now, dt.date) and now > was:
             out.append(_finding(DAY_DEADLINE_LATER, later, after, column, new, base(column),
                                 now, was))
-    if RESUMED in spec.kept and old.values.get(RESUMED) is True \
-            and new.values.get(RESUMED) is False:
+    if RESUMED in spec.kept and old.get(RESUMED) is True \
+            and new.get(RESUMED) is False:
         out.append(_finding(DAY_RESUMED_UNDONE, later, after, RESUMED, new, base(RESUMED),
                             False, True))
     if STAFF in spec.kept:
@@ -290,7 +322,7 @@ def _row_changes(spec: RegisterSpec, previous: Outcome, before: DayRegister, old
 def _staff_jump(previous: Outcome, before: DayRegister, old: DayRow, later: Outcome,
                 after: DayRegister, new: DayRow, params: dict[str, Any]) -> list[Finding]:
     limit = later.parameters.get(STAFF_JUMP_PARAMETER)
-    was, now = old.values.get(STAFF), new.values.get(STAFF)
+    was, now = old.get(STAFF), new.get(STAFF)
     if limit is None or not isinstance(was, int) or not isinstance(now, int) or was <= 0:
         return []
     if Decimal(abs(now - was)) <= Decimal(str(limit)) * was:
@@ -303,8 +335,9 @@ def _staff_jump(previous: Outcome, before: DayRegister, old: DayRow, later: Outc
 def _stock(rows: Sequence[DayRow], until: dt.date) -> dict[str, int]:
     stock: dict[str, int] = defaultdict(int)
     for row in rows:
-        when, item, way, quantity = (row.values.get(c) for c in SUPPLIES.key)
-        if isinstance(when, dt.date) and when <= until and isinstance(quantity, int):
+        when, item, way, quantity = (row.get(c) for c in SUPPLIES.key)
+        if isinstance(when, dt.date) and when <= until and isinstance(quantity, int) \
+                and not isinstance(quantity, bool):
             stock[item] += quantity if way == "入库" else -quantity if way == "发放" else 0
     return stock
 
@@ -314,14 +347,15 @@ def _stock_carry(previous: Outcome, before: DayRegister, later: Outcome,
     until = previous.as_of
     if until is None:
         return []
-    old_stock, new_stock = _stock(before.rows, until), _stock(after.rows, until)
-    known = {r.match for r in before.rows}
+    old_rows, new_rows = before.rows, after.rows
+    old_stock, new_stock = _stock(old_rows, until), _stock(new_rows, until)
+    known = {r.match for r in old_rows}
     out: list[Finding] = []
     for item in sorted(set(old_stock) | set(new_stock)):
         if old_stock.get(item, 0) == new_stock.get(item, 0):
             continue
-        added = [r for r in after.rows if r.match not in known and r.values.get("物资名称") == item
-                 and isinstance(r.values.get("日期"), dt.date) and r.values["日期"] <= until]
+        added = [r for r in new_rows if r.match not in known and r.get("物资名称") == item
+                 and isinstance(r.get("日期"), dt.date) and r.get("日期") <= until]
         if not added:
             continue  # only rows gone: each is a day_row_gone already
         first = added[0]

@@ -18,7 +18,7 @@ from ..outputs.indicators import IndicatorContext, compute_counts, previous_mont
 from ..reading.addresses import column_letter
 from ..reading.limits import Limits
 from ..rules.context import column_values
-from ..rules.days import REGISTERS, STAFF_JUMP_PARAMETER, DayRegister, DayRow, row_keys
+from ..rules.days import REGISTERS, STAFF_JUMP_PARAMETER, DayRegister, row_keys
 from ..rules.registry import rule
 from .outcome import Outcome
 from .workbook import ValidatedWorkbook, validate_path
@@ -64,8 +64,14 @@ def batch_parameters(policy: Policy, as_of: dt.date | None) -> dict[str, Any]:
 
 def day_registers(result: ValidatedWorkbook) -> dict[str, DayRegister]:
     """Each register the day rules compare (``rules.days``): every row's key, the values
-    compared and their column letters. An 身份证号 is kept only as a digest and masked."""
+    compared and their column letters. An 身份证号 is kept only as a digest and masked. Equal
+    values are one object (pickled once), so that an outcome stays a few KiB."""
     registers: dict[str, DayRegister] = {}
+    shared: dict[tuple[type, Any], Any] = {}
+
+    def one(value: Any) -> Any:
+        return shared.setdefault((type(value), value), value)
+
     for spec in REGISTERS:
         frame, data = result.tables.get(spec.sheet_key), result.addresses.get(spec.sheet_key)
         if frame is None or data is None or any(c not in frame for c in spec.key):
@@ -73,12 +79,14 @@ def day_registers(result: ValidatedWorkbook) -> dict[str, DayRegister]:
         wanted = [c for c in (*spec.key, *spec.kept, *filter(None, [spec.name])) if c in frame]
         values = {c: column_values(frame[c]) for c in wanted}
         rows = [{c: values[c][i] for c in wanted} for i in range(len(frame))]
-        kept = [c for c in (*spec.kept, *(spec.key if spec.ledger else ())) if c in frame]
+        kept = tuple(c for c in (*spec.kept, *(spec.key if spec.ledger else ())) if c in frame)
+        keyed = list(row_keys(spec, rows))
         registers[spec.sheet_key] = DayRegister(
-            data.name,
-            {c: column_letter(data.columns[c]) for c in wanted if c in data.columns},
-            tuple(DayRow(match, label, data.rows[i], {c: rows[i][c] for c in kept})
-                  for i, match, label in row_keys(spec, rows)))
+            data.name, {c: column_letter(data.columns[c]) for c in wanted if c in data.columns},
+            kept, tuple(match for _, match, _ in keyed),
+            tuple(None if label == match else label for _, match, label in keyed),
+            tuple(data.rows[i] for i, _, _ in keyed),
+            tuple(tuple(one(rows[i][c]) for c in kept) if kept else () for i, _, _ in keyed))
     return registers
 
 
