@@ -478,5 +478,4 @@ def test_a_workbook_without_township_or_day_is_not_compared() -> None:
 def test_an_outcome_with_its_registers_pickles(days: Days) -> None:
     outcome = next(r for r in days.batch.results if r.days)
     copy: Outcome = pickle.loads(pickle.dumps(outcome))
-    assert copy.days == outcome.days and copy.digest == outcome.digest
-    assert len(copy.digest) == 64 and copy.modified > 0
+    assert copy.days == outcome.days and copy.modified == outcome.modified > 0

@@ -29,7 +29,6 @@ class Outcome(Protocol):
     as_of: dt.date | None
     keys: dict[str, list[tuple[str, str, str]]]
     modified: float
-    digest: str
 
     @property
     def township(self) -> str | None: ...

@@ -34,7 +34,6 @@ class Outcome(Tally):
     days: dict[str, DayRegister] = field(default_factory=dict)  # sheet key -> its register
     parameters: dict[str, Any] = field(default_factory=dict)  # policy values the batch needs
     modified: float = 0.0  # the file's modification time (a resubmission: the newer is used)
-    digest: str = ""  # SHA-256 of the file's bytes (a byte-identical copy counts once)
 
 
 @dataclass

@@ -7,7 +7,6 @@ it, the parent process does not."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from typing import Any
 
@@ -35,22 +34,21 @@ def outcome_of(path: str, display: str, as_of: dt.date | None, policy_path: str 
                        townships=tuple(policy.townships))
     month = month or previous_month(result.as_of or dt.date.today())
     context = IndicatorContext(month, result.cover)
-    modified, digest = file_identity(path)
+    modified = modification_time(path)
     return Outcome(path, display, result.findings, cover=result.cover, as_of=result.as_of,
                    counts=compute_counts(result.tables, context), keys=county_keys(result),
                    policy=policy.label, townships=tuple(policy.townships),
                    days=day_registers(result), parameters=batch_parameters(policy, result.as_of),
-                   modified=modified, digest=digest)
+                   modified=modified)
 
 
-def file_identity(path: str) -> tuple[float, str]:
-    """The file's modification time and the SHA-256 of its bytes."""
+def modification_time(path: str) -> float:
+    """When the file was last written (of two workbooks of one township and day, the newer
+    is used: ``rules.county.select_workbooks``)."""
     try:
-        with open(path, "rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
-        return os.stat(path).st_mtime, digest
+        return os.stat(path).st_mtime
     except OSError:
-        return 0.0, ""
+        return 0.0
 
 
 def batch_parameters(policy: Policy, as_of: dt.date | None) -> dict[str, Any]:
