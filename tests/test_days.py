@@ -25,6 +25,7 @@ import openpyxl
 import pytest
 
 from xl_addin.model.findings import Finding
+from xl_addin.outputs.summary import county_summary
 from xl_addin.rules.days import (
     ABSORPTION,
     STAFF_JUMP_PARAMETER,
@@ -53,7 +54,7 @@ NAMES = {
     ("泷泊镇", 14): "泷泊镇_2020-03-14.xlsx",
     ("江村镇", 11): "江村镇_2020-03-11.xlsx",
     ("江村镇", 13): "江村镇3月13日.xlsx",
-    ("江村镇", 14): "江村镇_2020-03-14.xlsx",
+    ("江村镇", 14): "工作簿1(2).xlsx",  # a name that says nothing: the 封面 says 江村镇
     ("麻江镇", 11): "麻江镇_2020-03-11.xlsx",
     ("麻江镇", 13): "麻江镇_2020-03-13.xlsx",
     ("麻江镇", 14): "麻江镇_2020-03-14.xlsx",
@@ -318,6 +319,25 @@ def test_the_exit_code_counts_a_day_error_on_the_later_workbook(days: Days) -> N
     assert later.errors == 0 and batch.errors_of(later) == 8  # 2 reopened, 6 rows gone
     earlier = next(r for r in batch.results if r.display.endswith(NAMES[("泷泊镇", 12)]))
     assert batch.errors_of(earlier) == 0
+
+
+def test_the_summary_uses_the_same_workbook_as_check(days: Days) -> None:
+    """summary --date 2020-03-12 adds 泷泊镇 and the correction of 麻江镇 (never the first
+    version, never both), names 江村镇 as not reported, and lists the first version as
+    replaced by the correction."""
+    summary = county_summary(days.batch, day=dt.date(2020, 3, 12))
+    used = {Path(t.display).name for t in summary.townships}
+    assert used == {NAMES[("泷泊镇", 12)], MAJIANG_CORRECTED}
+    assert "江村镇" in summary.missing
+    first = str(days.folder / MAJIANG_FIRST)
+    assert summary.superseded == {first: str(days.folder / MAJIANG_CORRECTED)}
+    assert first in {r.display for r in summary.not_used}
+    data = summary.to_json()
+    assert first in [w["workbook"] for w in data["workbooks_not_used"]]
+    # the latest day: 泷泊镇, 江村镇 (its file named 工作簿1(2).xlsx) and 麻江镇 of 2020-03-14
+    latest = county_summary(days.batch)
+    assert latest.as_of == dt.date(2020, 3, 14)
+    assert {t.township for t in latest.townships} == {"泷泊镇", "江村镇", "麻江镇"}
 
 
 def test_the_demo_set_and_two_identical_days_give_no_finding(tmp_path: Path) -> None:
