@@ -141,6 +141,8 @@ Edit = Put | AddRow | InsertBlankRow | DeleteRow | DropSheet | RenameFile
 class Book:
     source: str  # a workbook of workbooks/demo
     group: Literal["single", "county"]  # validated alone, or in the county batch
+    setup: tuple[Edit, ...] = ()  # edits that make the book what it is (not cases)
+    name: str | None = None  # the file name, when not the source's
 
 
 BOOKS: dict[str, Book] = {
@@ -149,6 +151,11 @@ BOOKS: dict[str, Book] = {
     "county_home": Book(HOME, "county"),  # unedited: the other side of the county rules
     "county_other": Book("江村镇_2020-03-11.xlsx", "county"),
     "county_again": Book(HOME, "county"),
+    # rules between reporting days: 泷泊镇 the next day, compared with its 2020-03-11
+    # (county_home and county_again, unedited: the same contents, whichever is used)
+    "days_next": Book(HOME, "county", (Put(COVER, "B3", dt.datetime(2020, 3, 12)),
+                                       clear(PROJECTS, "F2")),
+                      "泷泊镇_2020-03-12.xlsx"),
 }
 
 
@@ -255,19 +262,36 @@ CASES: list[Case] = [
     _case("county_duplicate", "county_other", Put(ENTERPRISES, "C2", HOME_USCC)),
     Case("duplicate_workbook", "county_again", RenameFile("泷泊镇_2020-03-11_再报.xlsx"),
          COVER, None, column="填报单位"),
+    # --- between reporting days (the next day's 泷泊镇 against 2020-03-11) ------------------
+    Case("day_row_gone", "days_next", DeleteRow(HAZARDS, 21), HAZARDS, None,
+         column="隐患编号"),  # YH100-020, the last hazard
+    _case("day_reopened", "days_next", Put(HAZARDS, "M2", "整改中")),  # YH100-001 已销号
+    _case("day_fixed_changed", "days_next", Put(HAZARDS, "D3", "重大"), severity=W),  # 一般
+    _case("day_deadline_later", "days_next", Put(HAZARDS, "H4", dt.datetime(2020, 3, 25)),
+          severity=W),  # YH100-003: 2020-02-21
+    _case("day_resumed_undone", "days_next", Put(PROJECTS, "E2", "否"), severity=W),
+    _case("day_staff_jump", "days_next", Put(ENTERPRISES, "H3", 500), severity=W),  # 230
+    Case("day_stock_carry", "days_next",
+         AddRow(SUPPLIES, 20, (("A", dt.datetime(2020, 3, 1)), ("B", "口罩"), ("C", "入库"),
+                               ("D", 100), ("E", 1.8), ("F", 180))), SUPPLIES, "D20",
+         severity=W),  # a receipt dated before 2020-03-11 added the next day
 ]
 
 
 def book_name(book: str) -> str:
-    """The file name a book is saved under: its source's, unless a case renames it."""
+    """The file name a book is saved under: its own, else its source's, unless a case
+    renames it."""
     names = [c.edit.name for c in CASES if c.book == book and isinstance(c.edit, RenameFile)]
     assert len(names) <= 1, (book, names)
-    return names[0] if names else BOOKS[book].source
+    return names[0] if names else BOOKS[book].name or BOOKS[book].source
 
 
 def write_book(book: str, folder: Path) -> Path:
-    """The demo workbook of ``book`` with the edits of all its cases, saved in ``folder``."""
+    """The demo workbook of ``book`` with its set-up and the edits of all its cases, saved
+    in ``folder``."""
     workbook = openpyxl.load_workbook(DEMO_DIR / BOOKS[book].source)
+    for edit in BOOKS[book].setup:
+        edit.apply(workbook)
     for case in CASES:
         if case.book == book:
             case.edit.apply(workbook)

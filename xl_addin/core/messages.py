@@ -193,7 +193,7 @@ CATALOG.update({
 # --- batches of workbooks --------------------------------------------------------
 CATALOG.update({
     "county_duplicate": ("{column} {value} 同时出现在 {other}", "{column} {value} also appears in {other}"),
-    "duplicate_workbook": ("{township} {date} 有多个工作簿: {others}", "{township} has more than one workbook for {date}: {others}"),
+    "duplicate_workbook": ("{township} {date} 有多个工作簿：使用修改时间最新的 {used}，未使用 {others}", "{township} has more than one workbook for {date}: the newest by modification time, {used}, is used; not {others}"),
     "township_missing": ("{township} 未报送 {date} 的工作簿", "{township} has not reported a workbook for {date}"),
     "worker_failed": ("检查 {file} 时出错: {detail}", "checking {file} failed: {detail}"),
 })
@@ -607,3 +607,14 @@ CATALOG.update({
                         "Head of unit (seal): __________"),
 })
 # === end of the print layout texts =========================================================
+
+# --- rules between reporting days (rules/days.py; issue 13 item 2) -----------------------
+CATALOG.update({
+    "day_row_gone": ("{sheet} 中上次报送已有的 {key} 在本工作簿中不见了（上次报送：{previous}）", "{key} of {sheet}, in the previous report, is gone from this workbook (previous report: {previous})"),
+    "day_reopened": ("{key} 的{column}由 {before} 变为 {value}：已办结（销号）的事项不得重新打开（上次报送：{previous}）", "{key}: {column} went from {before} back to {value}; a closed item must not reopen (previous report: {previous})"),
+    "day_fixed_changed": ("{key} 的{column}由 {before} 改为 {value}，此项填写后不应更改（上次报送：{previous}）", "{key}: {column} changed from {before} to {value}; it must not change once written (previous report: {previous})"),
+    "day_deadline_later": ("{key} 的{column}由 {before} 推迟到 {value}（上次报送：{previous}）", "{key}: {column} moved later, from {before} to {value} (previous report: {previous})"),
+    "day_resumed_undone": ("{key} 上次报送已开复工（是），本工作簿为 否（上次报送：{previous}）", "{key} had resumed (是) in the previous report and is 否 now (previous report: {previous})"),
+    "day_staff_jump": ("{key} 的职工总数由 {before} 变为 {value}，增减超过上次的 {limit}，请核实（上次报送：{previous}）", "{key}: 职工总数 went from {before} to {value}, a change of more than {limit} of the previous report's; please verify (previous report: {previous})"),
+    "day_stock_carry": ("{item} 截至上次报送的统计日期 {date} 的库存，本工作簿为 {value}，上次报送为 {before}：补录或改动了 {date} 及以前的收支（上次报送：{previous}）", "the stock of {item} up to the previous 统计日期 {date} is {value} in this workbook and was {before}: entries dated {date} or earlier were added or changed (previous report: {previous})"),
+})

@@ -104,6 +104,8 @@ PARAMETERS: dict[str, Any] = {
     "创业担保贷款个人额度": NonNegative,
     "创业担保贷款小微企业额度": NonNegative,
     "亏损结转年限": LossCarry,
+    # rules between reporting days (rules/days.py): a share of the previous day's 职工总数
+    "职工总数日变动上限": NonNegative,
 }
 _ADAPTERS = {key: TypeAdapter(kind) for key, kind in PARAMETERS.items()}
 _TOWNSHIPS = TypeAdapter(dict[str, Annotated[str, Field(pattern=r"^\d{9}$")]])

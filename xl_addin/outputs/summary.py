@@ -153,42 +153,19 @@ def county_summary(batch: Batch, month: str | None = None,
     only listed: two days of a township are never summed."""
     readable = [r for r in batch.results if not r.unreadable]
     as_of = day or max((r.as_of for r in readable if r.as_of), default=None)
-    used, superseded = _newest_per_township(
-        [r for r in readable if r.as_of == as_of and as_of is not None])
+    # one workbook per township and day, as check decided it (rules.county.select_workbooks)
+    of_day = [r for r in readable if r.as_of == as_of and as_of is not None]
+    superseded = {r.display: batch.superseded[r.display] for r in of_day
+                  if r.display in batch.superseded}
+    used = [r for r in of_day if r.display not in superseded]
     not_used = [r for r in readable if r.as_of != as_of or as_of is None]
-    not_used += [r for r in readable if r.display in superseded]
+    not_used += [r for r in of_day if r.display in superseded]
     chosen = month or previous_month(as_of or dt.date.today())
     division = cover_label("division_code")
     used.sort(key=lambda r: (r.cover.get(division) or "", r.township or ""))
     counts = add_counts([r.counts for r in used])
     return CountySummary(as_of, chosen, used, counts, compute_rates(counts),
                          batch.townships, not_used, superseded)
-
-
-def _newest_per_township(results: list[Outcome]) -> tuple[list[Outcome], dict[str, str]]:
-    """One workbook per township for the day: a corrected resubmission replaces the earlier
-    one (the newer file by modification time; a byte-identical copy is the same report), so
-    a township is never added twice. The others, each with the workbook used instead."""
-    groups: dict[str, list[Outcome]] = {}
-    kept: list[Outcome] = []
-    for result in results:
-        if result.township:
-            groups.setdefault(result.township, []).append(result)
-        else:
-            kept.append(result)
-    superseded: dict[str, str] = {}
-    for group in groups.values():
-        newest = max(group, key=lambda r: (_modified(r.path), r.display))
-        kept.append(newest)
-        superseded.update({r.display: newest.display for r in group if r is not newest})
-    return kept, superseded
-
-
-def _modified(path: str) -> float:
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return 0.0
 
 
 def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh",

@@ -2,13 +2,18 @@
 county (a credit code in two townships' reports), two workbooks for one township and
 统计日期, and a township of the county with no workbook of a 统计日期 of the batch. They
 compare the outcomes of the workbooks of a batch (``validation.outcome``), in the command's
-own process: light, no pandas."""
+own process: light, no pandas.
+
+``select_workbooks`` is the one place that decides which workbook of a township and day is
+used (by ``check``'s county and day rules and by ``summary``): the newer file by
+modification time; a byte-identical copy is the same report."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -23,6 +28,7 @@ class Outcome(Protocol):
     display: str
     as_of: dt.date | None
     keys: dict[str, list[tuple[str, str, str]]]
+    modified: float
 
     @property
     def township(self) -> str | None: ...
@@ -32,8 +38,9 @@ COUNTY_DUPLICATE = register(Rule(
     "a value of a column marked ``unique: county`` appears in two townships' workbooks of "
     "the same 统计日期"))
 DUPLICATE_WORKBOOK = register(Rule(
-    "duplicate_workbook", Scope.COUNTY, Source.BATCH, Severity.ERROR,
-    "two workbooks for one township and 统计日期"))
+    "duplicate_workbook", Scope.COUNTY, Source.BATCH, Severity.WARNING,
+    "two workbooks for one township and 统计日期 (a corrected resubmission, a renamed copy): "
+    "the newer by modification time is used, named on each of them with those not used"))
 TOWNSHIP_MISSING = register(Rule(
     "township_missing", Scope.COUNTY, Source.BATCH, Severity.WARNING,
     "a township of the policy's list has no workbook of a 统计日期 present in a batch of two "
@@ -47,12 +54,48 @@ def _some(places: list[str], shown: int = 5) -> str:
     return "、".join(places[:shown]) + (f" … (+{more})" if more > 0 else "")
 
 
-def county_findings(results: Sequence[Outcome], townships: Sequence[str] = ()
-                    ) -> list[Finding]:
+@dataclass
+class Selection:
+    """The workbooks used, one per township and 统计日期, and those not used."""
+
+    used: list[Outcome]
+    groups: list[list[Outcome]]  # two or more workbooks of one township and day, used first
+    superseded: dict[str, str] = field(default_factory=dict)  # not used -> the one used
+
+
+def select_workbooks(results: Sequence[Outcome]) -> Selection:
+    """One workbook per township and 统计日期 among ``results`` (readable): the newer by
+    modification time (then by name, so that the choice never depends on the order of the
+    files); a workbook with no township or day is used as it is. A byte-identical copy is the
+    same report, so whichever is used, it counts once."""
+    groups: dict[tuple[str, dt.date], list[Outcome]] = defaultdict(list)
+    used: list[Outcome] = []
+    for result in results:
+        if result.township and result.as_of:
+            groups[(result.township, result.as_of)].append(result)
+        else:
+            used.append(result)
+    selection = Selection(used, [])
+    for group in groups.values():
+        group.sort(key=lambda r: (r.modified, r.display), reverse=True)
+        newest = group[0]
+        used.append(newest)
+        if len(group) > 1:
+            selection.groups.append(group)
+            selection.superseded.update({r.display: newest.display for r in group[1:]})
+    order = {id(r): i for i, r in enumerate(results)}
+    used.sort(key=lambda r: order[id(r)])
+    return selection
+
+
+def county_findings(results: Sequence[Outcome], townships: Sequence[str] = (),
+                    selection: Selection | None = None) -> list[Finding]:
     """The findings of the rules between the workbooks ``results`` (all readable);
     ``townships``: the county's, in the policy's order (none known: none reported
-    missing)."""
-    return (_duplicates(results) + _duplicate_workbooks(results)
+    missing). A value unique in the county is compared between the workbooks used only: a
+    township's resubmission repeats its own codes."""
+    chosen = selection or select_workbooks(results)
+    return (_duplicates(chosen.used) + _duplicate_workbooks(chosen)
             + _missing_townships(results, townships))
 
 
@@ -100,18 +143,15 @@ def _duplicates(results: Sequence[Outcome]) -> list[Finding]:
     return findings
 
 
-def _duplicate_workbooks(results: Sequence[Outcome]) -> list[Finding]:
+def _duplicate_workbooks(selection: Selection) -> list[Finding]:
+    """On each workbook of a township and day sent more than once: the one used and the
+    others, so that every clerk reading either report knows which figures count."""
     findings: list[Finding] = []
-    groups: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
-    for result in results:
-        if result.township and result.as_of:
-            groups[(result.township, result.as_of.isoformat())].append(result)
-    for (township, date), group in groups.items():
-        if len(group) < 2:
-            continue
-        for result in group:
-            others = _some([r.display for r in group if r is not result])
-            findings.append(DUPLICATE_WORKBOOK.finding(
-                result.display, "封面", None, None, cover_label("township"),
-                {"township": township, "date": date, "others": others}))
+    for group in selection.groups:
+        used, others = group[0], _some([r.display for r in group[1:]])
+        params = {"township": used.township, "date": used.as_of.isoformat() if used.as_of
+                  else "", "used": used.display, "others": others}
+        findings += [DUPLICATE_WORKBOOK.finding(r.display, "封面", None, None,
+                                                cover_label("township"), dict(params))
+                     for r in sorted(group, key=lambda r: r.display)]
     return findings

@@ -5,7 +5,7 @@ catalog, ``core.messages``), its scope, its default severity, the parameters a s
 give it, the columns it reads and the column it marks, how it is tested, the message
 parameters of one failure and any per-sheet values that message needs. The modules of
 this folder register their rules by scope (``cell``, ``row``, ``column``, ``sheet``,
-``cover`` and ``workbook``, ``county``); ``all_rules()`` loads them all.
+``cover`` and ``workbook``, ``county``, ``days``); ``all_rules()`` loads them all.
 
 This module is light (no pandas): the reader and the command's own process use it.
 """
@@ -106,7 +106,7 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 # The modules that register rules, in the order of the docs: by scope, then the batch.
-MODULES = ("cell", "row", "column", "sheet", "cover", "workbook", "county")
+MODULES = ("cell", "row", "column", "sheet", "cover", "workbook", "county", "days")
 
 
 def register(rule: Rule) -> Rule:

@@ -1,5 +1,6 @@
 """Checking many workbooks: files and folders, in parallel processes with limits on
-memory and time, then the rules between workbooks (``rules.county``)."""
+memory and time, then the rules between workbooks (``rules.county``) and between a
+township's reporting days (``rules.days``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from pebble import ProcessExpired, ProcessPool
 from ..model.findings import Finding
 from ..reading.guard import ReadError
 from ..reading.limits import DEFAULT_LIMITS, Limits, size_text
-from ..rules.county import county_findings
+from ..rules.county import county_findings, select_workbooks
+from ..rules.days import day_findings
 from ..rules.registry import rule
 from ..rules.workbook import FILE_CRASHED, WORKER_FAILED
 from .cache import Lookup, ResultCache, without_private
@@ -184,8 +186,18 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
             if progress:
                 progress(checked)
     done = [r for r in results if r is not None]
-    return Batch(done, county_findings([r for r in done if not r.unreadable],
-                                       policy_townships(done)))
+    return batch_of(done)
+
+
+def batch_of(done: list[Outcome]) -> Batch:
+    """The batch of the outcomes ``done``: the workbooks used (one per township and day,
+    ``rules.county.select_workbooks``), the county rules, and each township's workbooks
+    compared day by day, in 统计日期 order, each with the last earlier day present."""
+    readable = [r for r in done if not r.unreadable]
+    selection = select_workbooks(readable)
+    findings = (county_findings(readable, policy_townships(done), selection)
+                + day_findings(selection.used))
+    return Batch(done, findings, selection.superseded)
 
 
 def run_guarded(func: Callable[..., Any], args: tuple[Any, ...], display: str,

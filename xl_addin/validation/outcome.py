@@ -12,6 +12,7 @@ from typing import Any
 
 from ..model.findings import Finding, Severity, Tally, sort_key
 from ..model.spec import sheet_order
+from ..rules.days import DayRegister
 
 
 @dataclass
@@ -29,12 +30,18 @@ class Outcome(Tally):
     keys: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # county-unique
     policy: str = ""
     townships: tuple[str, ...] = ()  # the policy's townships, in its order: the county
+    # --- for the rules between reporting days and the choice of one workbook per day ----
+    days: dict[str, DayRegister] = field(default_factory=dict)  # sheet key -> its register
+    parameters: dict[str, Any] = field(default_factory=dict)  # policy values the batch needs
+    modified: float = 0.0  # the file's modification time (a resubmission: the newer is used)
 
 
 @dataclass
 class Batch:
     results: list[Outcome]
     findings: list[Finding]  # the rules between workbooks
+    # a workbook not used (the same township and day as a newer one) -> the one used
+    superseded: dict[str, str] = field(default_factory=dict)
 
     @property
     def townships(self) -> tuple[str, ...]:
