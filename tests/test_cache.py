@@ -552,3 +552,20 @@ def test_no_id_number_or_phone_is_stored_unmasked(tmp_path: Path) -> None:
     assert home.cover["联系电话"] == "139****5678"  # masked in every outcome, cached or not
     for planted in (PLANTED_MOBILE, PLANTED_LIAISON, PLANTED_BAD_ID, ID_NUMBER):
         assert planted not in report(cold), planted
+
+
+def test_a_resubmission_from_the_cache_is_chosen_by_its_own_modification_time(
+        tmp_path: Path, sent: list[str]) -> None:
+    """Two byte-identical submissions of one township and day under the same name in two
+    folders share one cache entry; which one is used must follow each file's own
+    modification time, not the one of the copy that was stored."""
+    older, newer = tmp_path / "b_旧", tmp_path / "a_新"  # the newer one sorts first by path
+    for folder, when in ((older, 1_000_000), (newer, 2_000_000)):
+        folder.mkdir()
+        shutil.copyfile(DEMO / HOME, folder / HOME)
+        os.utime(folder / HOME, (when, when))
+    run(older / HOME)  # stored with the older file's time
+    sent.clear()
+    warm = run([older / HOME, newer / HOME])
+    assert sent == []  # both from the one entry
+    assert warm.superseded == {str(older / HOME): str(newer / HOME)}

@@ -128,6 +128,7 @@ class Lookup:
 
     key: str
     signature: tuple[int, int]
+    modified: float = 0.0  # st_mtime, as the worker takes it: the outcome's, not the entry's
 
 
 class ResultCache:
@@ -160,7 +161,7 @@ class ResultCache:
             return None
         key = hashlib.sha256("\0".join(
             (self.base, content, os.path.basename(path))).encode()).hexdigest()
-        return Lookup(key, (info.st_size, info.st_mtime_ns))
+        return Lookup(key, (info.st_size, info.st_mtime_ns), info.st_mtime)
 
     def _entry(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -174,7 +175,10 @@ class ResultCache:
         except OSError:
             return None
         try:
-            return decode_entry(raw, lookup.key, path, display)
+            outcome = decode_entry(raw, lookup.key, path, display)
+            # the file's own modification time, not the one of the copy first stored: which
+            # of two submissions of a day is newer is decided on it (rules/county.py)
+            return dataclasses.replace(outcome, modified=lookup.modified)
         except Exception:  # damaged or foreign: never trusted, never fatal
             with contextlib.suppress(OSError):
                 entry.unlink()
