@@ -41,8 +41,11 @@ def _scrub(value: object) -> object:
 
 def run(source: Path, args: list[str]) -> tuple[int, object]:
     """Run the xl-addin CLI of the tree at ``source``; (exit code, parsed JSON or text)."""
-    env = {**os.environ, "PYTHONPATH": str(source), "COLUMNS": "200"}
-    command = [sys.executable, "-c", "from xl_addin.cli import main; main()", *args]
+    env = {**os.environ, "PYTHONPATH": str(source), "COLUMNS": "200",
+           "XL_ADDIN_CACHE_DIR": str(source / ".compare-cache")}
+    # -P: the current folder (this checkout) must not come before PYTHONPATH, or the base
+    # run would import the working tree's package
+    command = [sys.executable, "-P", "-c", "from xl_addin.cli import main; main()", *args]
     proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                           encoding="utf-8")
     try:
