@@ -42,7 +42,7 @@ def _scrub(value: object) -> object:
 def run(source: Path, args: list[str]) -> tuple[int, object]:
     """Run the xl-addin CLI of the tree at ``source``; (exit code, parsed JSON or text)."""
     env = {**os.environ, "PYTHONPATH": str(source), "COLUMNS": "200",
-           "XL_ADDIN_CACHE_DIR": str(source / ".compare-cache")}
+           "XL_ADDIN_CACHE_DIR": tempfile.mkdtemp(prefix="xl-addin-compare-")}  # cold
     # -P: the current folder (this checkout) must not come before PYTHONPATH, or the base
     # run would import the working tree's package
     command = [sys.executable, "-P", "-c", "from xl_addin.cli import main; main()", *args]
