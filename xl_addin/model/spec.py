@@ -9,7 +9,6 @@ the pandera schemas all read these specs: a header is spelled in one place.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -150,9 +149,12 @@ def header_key(text: object) -> str:
     at all (spaces, line breaks, U+3000), no invisible format characters (zero-width
     spaces, BOM)."""
     key = "".join(clean_text(text).split())
-    if not key.isascii():
-        key = "".join(ch for ch in key if unicodedata.category(ch) != "Cf")
-    return key
+    return key if key.isascii() else key.translate(_INVISIBLE)
+
+
+# the invisible format characters met in pasted text: soft hyphen, zero-width space / non-
+# joiner / joiner, marks of direction, word joiner, BOM (zero-width no-break space)
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
 
 
 def unit_of_name(name: str) -> str | None:

@@ -221,22 +221,31 @@ def find_header(rows: list[list[Any]], spec: SheetSpec) -> Header | None:
     words = vocabulary(spec)
     need = max(2, len(spec.columns) // 2)
     every = len(spec.columns)
-    keys = [[_text_key(v) for v in row] for row in rows[:HEADER_SCAN_ROWS + 1]]
-    singles: list[Found] = []
-    for r in range(min(HEADER_SCAN_ROWS, len(keys))):
-        singles.append(_one_row(words, keys[r], r))
-        if len(singles[r]) == every:
-            break  # nothing can name more (the usual standard header)
+    height = min(HEADER_SCAN_ROWS, len(rows))
+    keys: dict[int, list[str]] = {}
+    singles: dict[int, Found] = {}
+
+    def key_row(r: int) -> list[str]:  # each row's keys once, and only the rows looked at
+        if r not in keys:
+            keys[r] = [_text_key(v) for v in rows[r]]
+        return keys[r]
+
+    def single(r: int) -> Found:
+        if r not in singles:
+            singles[r] = _one_row(words, key_row(r), r)
+        return singles[r]
+
     best: tuple[int, int, Found, set[int]] | None = None
     best_score = need - 1
-    for r, single in enumerate(singles):
-        if len(single) > best_score:
-            best, best_score = (r, r, single, set()), len(single)
-        if r + 1 < len(keys) and len(single) < every:
-            pair, parents = _two_rows(words, keys[r], keys[r + 1], r)
-            below = len(singles[r + 1]) if r + 1 < len(singles) else len(
-                _one_row(words, keys[r + 1], r + 1))
-            if len(pair) > max(best_score, len(single), below):
+    for r in range(height):
+        one = single(r)
+        if len(one) > best_score:
+            best, best_score = (r, r, one, set()), len(one)
+        if len(one) == every:
+            break  # nothing can name more (the usual standard header)
+        if r + 1 < len(rows):
+            pair, parents = _two_rows(words, key_row(r), key_row(r + 1), r)
+            if len(pair) > max(best_score, len(one), len(single(r + 1))):
                 best, best_score = (r, r + 1, pair, parents), len(pair)
     if best is None:
         return None
