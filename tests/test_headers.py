@@ -219,6 +219,31 @@ def test_a_column_number_row_under_the_header_is_no_second_header_row() -> None:
     assert header is not None and (header.first, header.last) == (0, 0)
 
 
+def test_a_row_of_units_under_the_header_is_part_of_it() -> None:
+    units = ["", "", "", "", "", "", "", "人", "（人）", "单位：人", "", "", ""]
+    row = [1, "某公司"] + [""] * 11
+    header = find_header([list(ENTERPRISES.headers), units, row], ENTERPRISES)
+    assert header is not None and (header.first, header.last) == (0, 1)
+    assert len(header.columns) == 13 and header.unknown == []
+
+
+def test_a_wrong_unit_in_a_row_of_units_is_an_error_at_the_unit_cell() -> None:
+    units = ["", "", "", "", "", "", "", "万人", "人", "人", "", "", ""]
+    sheet, findings = _table([list(ENTERPRISES.headers), units, [1, "某公司"] + [""] * 11],
+                             ENTERPRISES)
+    assert _seen(findings) == [("header_unit_mismatch", "H2", "error")]
+    assert findings[0].params["written"] == "职工总数(万人)"
+    assert sheet.rows == [3] and "职工总数" not in sheet.data
+
+
+def test_a_data_row_of_text_is_no_row_of_units() -> None:
+    small = SPEC.sheet("小微企业")
+    header = find_header([list(small.headers), ["批发和零售业", 364, 364, 0, None]], small)
+    assert header is not None and (header.first, header.last) == (0, 0)
+    header = find_header([list(small.headers), ["住宿和餐饮业", "户", 1, 0, None]], small)
+    assert header is not None and header.last == 0  # one unit among text: data
+
+
 def test_the_exact_header_wins_over_a_synonym_of_the_same_column() -> None:
     row = list(ENTERPRISES.headers)
     row.append("单位名称")  # an extra column a county added at the end

@@ -90,6 +90,11 @@ class HeaderRules:
     unit_prefixes: tuple[str, ...] = ()
     parent_suffixes: tuple[str, ...] = ()
 
+    @functools.cached_property
+    def prefixes_sorted(self) -> tuple[str, ...]:
+        """The unit prefixes, longest first (单位: before 单位)."""
+        return tuple(sorted(self.unit_prefixes, key=len, reverse=True))
+
 
 @dataclass(frozen=True)
 class SheetSpec:

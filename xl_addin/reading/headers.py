@@ -104,7 +104,7 @@ class Vocabulary:
         if split is None:
             return None
         base, unit = split
-        for prefix in self.rules.unit_prefixes:
+        for prefix in self.rules.prefixes_sorted:
             if unit.startswith(prefix) and len(unit) > len(prefix):
                 unit = unit[len(prefix):]
                 break
@@ -182,14 +182,37 @@ def _one_row(words: Vocabulary, keys: Sequence[str], r: int) -> Found:
     return found
 
 
-def _two_rows(words: Vocabulary, top: Sequence[str], sub: Sequence[str], r: int
-              ) -> tuple[Found, set[int]]:
-    """The columns a header of two rows names (``top`` at grid row ``r``), and the top
-    cells used as parents."""
-    found: Found = {}
-    parents: set[int] = set()
+def _unit_token(words: Vocabulary, key: str) -> str | None:
+    """``key`` when it is a unit alone (人, （元）, 单位：万元), as that unit; else None."""
+    for opening, closing in (("(", ")"), ("[", "]"), ("【", "】")):
+        if key.startswith(opening) and key.endswith(closing):
+            key = key[1:-1]
+            break
+    for prefix in words.rules.prefixes_sorted:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            key = key[len(prefix):]
+            break
+    return key if key in words.rules.units else None
+
+
+@dataclass
+class _Pair:
+    """A header read over two rows: the columns named, the top cells used as parents, the
+    label of each child read with its parent, and whether the lower row holds units only
+    (a row of units under a one-row header: 人 / 元 / 万元)."""
+
+    found: Found
+    parents: set[int]
+    labels: dict[tuple[int, int], str]
+    units_only: bool
+
+
+def _two_rows(words: Vocabulary, top: Sequence[str], sub: Sequence[str], r: int) -> _Pair:
+    """The columns a header of two rows names (``top`` at grid row ``r``)."""
+    pair = _Pair({}, set(), {}, False)
     parent = -1  # the top cell merged over the current children, or -1
     suffixes = words.rules.parent_suffixes
+    children = units = 0
     for c in range(max(len(top), len(sub))):
         above = top[c] if c < len(top) else ""
         below = sub[c] if c < len(sub) else ""
@@ -197,22 +220,29 @@ def _two_rows(words: Vocabulary, top: Sequence[str], sub: Sequence[str], r: int
             parent = c if below else -1
         if not below:
             if above and (match := words.resolve(above)) is not None:
-                _better(found, match, r, c)  # a header merged down over both rows
+                _better(pair.found, match, r, c)  # a header merged down over both rows
             continue
+        children += 1
+        unit = _unit_token(words, below)
+        units += unit is not None
         candidates = []  # parent + child first, the child alone last
         if parent >= 0:
             head = top[parent]
             candidates.append(head + below)
             candidates += [head[:-len(s)] + below for s in suffixes
                            if head.endswith(s) and len(head) > len(s)]
+            if unit is not None:
+                candidates.append(f"{head}({unit})")
         candidates.append(below)
         for i, key in enumerate(candidates):
             if (match := words.resolve(key)) is not None:
-                _better(found, match, r + 1, c)
+                _better(pair.found, match, r + 1, c)
                 if i < len(candidates) - 1:
-                    parents.add(parent)
+                    pair.parents.add(parent)
+                    pair.labels[(r + 1, c)] = key
                 break
-    return found, parents
+    pair.units_only = children > 0 and units == children
+    return pair
 
 
 def find_header(rows: list[list[Any]], spec: SheetSpec) -> Header | None:
@@ -235,22 +265,29 @@ def find_header(rows: list[list[Any]], spec: SheetSpec) -> Header | None:
             singles[r] = _one_row(words, key_row(r), r)
         return singles[r]
 
-    best: tuple[int, int, Found, set[int]] | None = None
+    best: tuple[int, int, Found, _Pair | None] | None = None
     best_score = need - 1
     for r in range(height):
         one = single(r)
         if len(one) > best_score:
-            best, best_score = (r, r, one, set()), len(one)
-        if len(one) == every:
-            break  # nothing can name more (the usual standard header)
+            best, best_score = (r, r, one, None), len(one)
         if r + 1 < len(rows):
-            pair, parents = _two_rows(words, key_row(r), key_row(r + 1), r)
-            if len(pair) > max(best_score, len(one), len(single(r + 1))):
-                best, best_score = (r, r + 1, pair, parents), len(pair)
+            pair = _two_rows(words, key_row(r), key_row(r + 1), r)
+            score, below = len(pair.found), len(single(r + 1))
+            # a pair when it names more than each of its rows alone, or as many as the top
+            # row when the lower row is a row of units qualifying it
+            gains = score > max(len(one), below) and score > best_score
+            units = (pair.units_only and score >= len(one) and score > below
+                     and score >= best_score)
+            if gains or units:
+                best, best_score = (r, r + 1, pair.found, pair), score
+        if best_score == every:
+            break  # nothing further can name more (the usual standard header)
     if best is None:
         return None
-    first, last, found, parents = best
+    first, last, found, pair = best
     header = Header(first, last, found)
+    parents = pair.parents if pair else set()
     used = {(r, c) for r, c, _ in found.values()} | {(first, p) for p in parents}
     for r in range(first, last + 1):
         row = rows[r]
@@ -263,6 +300,9 @@ def find_header(rows: list[list[Any]], spec: SheetSpec) -> Header | None:
             elif value is not None and value != "":
                 header.width = max(header.width, c + 1)
     header.unknown.sort(key=lambda rc: (rc[1], rc[0]))
+    if pair:
+        for (r, c), label in pair.labels.items():  # a child read with its parent
+            header.written[(r, c)] = label
     return header
 
 

@@ -91,6 +91,22 @@ def _two_rows_children_named(book: Workbook) -> None:
     ws["D1"] = "返岗情况"
 
 
+def _units_row(book: Workbook) -> None:
+    """A row of units typed under the header (人 / 元 / 万元), as paper forms have it."""
+    ws = book[ENTERPRISES]
+    ws.insert_rows(2)
+    ws["H2"], ws["I2"], ws["J2"] = "人", "（人）", "单位：人"
+    ws = book[FINANCE]
+    ws.insert_rows(2)
+    ws["D2"], ws["E2"], ws["H2"] = "万元", "%", "月"
+
+
+def _units_row_wrong(book: Workbook) -> None:
+    ws = book[FINANCE]
+    ws.insert_rows(2)
+    ws["D2"] = "元"  # 金额（万元） qualified as 元 in the row of units
+
+
 def _misspelt(book: Workbook) -> None:
     book[ENTERPRISES]["H1"] = "职工数"  # no standard column, no synonym
 
@@ -140,6 +156,11 @@ HABITS: list[Habit] = [
           lambda book: _two_rows(book, title=True)),
     Habit("header_two_rows_children_named", "children carrying the whole standard name",
           _two_rows_children_named),
+    Habit("header_units_row", "a row of units under the header", _units_row),
+    Habit("header_units_row_wrong", "元 under 金额（万元） in the row of units", _units_row_wrong,
+          (Expect.of("header_unit_mismatch", FINANCE, "D2", "error", unit="元",
+                     expected="万元"),),
+          clean=False),
     Habit("header_misspelt", "职工数 for 职工总数: the column is missing, at that cell",
           _misspelt,
           (Expect.of("missing_column", ENTERPRISES, "H1", "error", column="职工总数"),),
