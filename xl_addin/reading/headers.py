@@ -271,7 +271,9 @@ def find_header(rows: list[list[Any]], spec: SheetSpec) -> Header | None:
         one = single(r)
         if len(one) > best_score:
             best, best_score = (r, r, one, None), len(one)
-        if r + 1 < len(rows):
+        if r + 1 < len(rows) and (len(one) < every or any(
+                k and _unit_token(words, k) for k in key_row(r + 1))):
+            # (below a complete header, only a row holding a unit can add to it)
             pair = _two_rows(words, key_row(r), key_row(r + 1), r)
             score, below = len(pair.found), len(single(r + 1))
             # a pair when it names more than each of its rows alone, or as many as the top
