@@ -120,6 +120,34 @@ class DropSheet:
 
 
 @dataclass(frozen=True)
+class RenameSheet:
+    """Give a sheet another name (headers and sheet names as people write them)."""
+
+    sheet: str
+    name: str
+
+    def apply(self, book: Workbook) -> None:
+        book[self.sheet].title = self.name
+
+    def __str__(self) -> str:
+        return f"sheet {self.sheet} renamed {self.name!r}"
+
+
+@dataclass(frozen=True)
+class CopySheet:
+    """Copy a sheet, as Excel's Move or Copy… does, under ``name``."""
+
+    sheet: str
+    name: str
+
+    def apply(self, book: Workbook) -> None:
+        book.copy_worksheet(book[self.sheet]).title = self.name
+
+    def __str__(self) -> str:
+        return f"sheet {self.sheet} copied as {self.name!r}"
+
+
+@dataclass(frozen=True)
 class RenameFile:
     """Save the workbook under another file name (its contents unchanged)."""
 
@@ -132,7 +160,7 @@ class RenameFile:
         return f"saved as {self.name}"
 
 
-Edit = Put | AddRow | InsertBlankRow | DeleteRow | DropSheet | RenameFile
+Edit = Put | AddRow | InsertBlankRow | DeleteRow | DropSheet | RenameSheet | CopySheet | RenameFile
 
 
 # --- the workbooks edited -------------------------------------------------------------------
@@ -252,9 +280,18 @@ CASES: list[Case] = [
     # --- layout: sheets, headers, rows, cover fields ------------------------------------------
     Case("missing_sheet", "layout", DropSheet(FINANCE), FINANCE, None),
     Case("no_header", "layout", DeleteRow(SMALL, 1), SMALL, None),
-    Case("missing_column", "layout", Put(POOR, "I1", "未复工"), POOR, None,
-         column="未复工人数", row=1),
+    Case("missing_column", "layout", Put(POOR, "I1", "未复工"), POOR, "I1",
+         column="未复工人数", row=1),  # at the unrecognised header where it belongs
     Case("blank_rows_inside", "layout", InsertBlankRow(MIGRANTS, 5), MIGRANTS, None),
+    # headers and sheet names as people write them (reading/headers.py, sheet_names.py)
+    _case("header_synonym", "layout", Put(ENTERPRISES, "B1", "单位名称"), severity=W),
+    _case("header_unit_mismatch", "layout", Put(SUPPLIES, "F1", "金额（万元）")),  # 元
+    _case("header_unit_unknown", "layout", Put(ENTERPRISES, "H1", "职工总数（截至3月11日）"),
+          severity=W),
+    _case("header_unit_missing", "main", Put(FINANCE, "D1", "金额"), severity=W),  # 万元
+    Case("sheet_name_tolerated", "layout", RenameSheet(ISSUES, f"{ISSUES} "), f"{ISSUES} ",
+         None),
+    Case("sheet_ambiguous", "layout", CopySheet(PROJECTS, f"{PROJECTS} (2)"), PROJECTS, None),
     Case("missing_field", "layout", Put(COVER, "A4", "填表人"), COVER, None, column="填报人"),
     Case("no_as_of", "layout", clear(COVER, "B3"), COVER, None, column="统计日期"),
     _case("unknown_township", "layout", Put(COVER, "B1", "某某镇")),  # issue 12, 封面

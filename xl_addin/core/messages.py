@@ -156,6 +156,33 @@ CATALOG.update({
     "missing_field": ("封面缺少 {column}", "the cover has no {column}"),
     "blank_rows_inside": ("数据中间有{count}个空行，已跳过", "{count} blank rows inside the data were skipped"),
 })
+# --- headers and sheet names as people write them (rules/sheet.py; reading/headers.py,
+#     reading/sheet_names.py) ---------------------------------------------------------------
+CATALOG.update({
+    "header_synonym": ("表头“{written}”按标准列 {column} 读取",
+                       "header “{written}” read as the standard column {column}"),
+    "header_unit_mismatch": (
+        "表头“{written}”的单位是 {unit}，标准单位是 {expected}：本列未读取（数值会相差悬殊），"
+        "请按 {expected} 填写，表头改为 {column}",
+        "header “{written}” is in {unit}, the standard unit is {expected}: the column was not "
+        "read (every figure would be off); enter the figures in {expected} under the header "
+        "{column}"),
+    "header_unit_unknown": (
+        "表头“{written}”括号中的“{unit}”不是已知单位，已按标准列 {column}（单位 {expected}）读取，"
+        "请核实",
+        "the bracket “{unit}” of header “{written}” names no known unit: read as the standard "
+        "column {column} (in {expected}); please check"),
+    "header_unit_missing": (
+        "表头“{written}”未写单位，已按标准单位 {expected} 读取（标准表头为 {column}）",
+        "header “{written}” gives no unit: read in the standard unit {expected} (the standard "
+        "header is {column})"),
+    "sheet_name_tolerated": ("工作表“{found}”按标准工作表 {standard} 读取",
+                             "sheet “{found}” read as the standard sheet {standard}"),
+    "sheet_ambiguous": (
+        "标准工作表 {standard} 有两个：“{first}”和“{second}”，已读取“{used}”；请删除或改名多余的一个",
+        "two sheets can be the standard sheet {standard}: “{first}” and “{second}”; “{used}” was "
+        "read; delete or rename the other one"),
+})
 # --- schema rules (rule id = message code) ----------------------------------------
 CATALOG.update({
     "required": ("{column} 必填", "{column} is required"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,6 +51,8 @@ class ColumnSpec:
     severity: str = "error"
     personal: bool = False
     optional_field: bool = False
+    unit: str | None = None  # the standard unit of a number (元, 万元, 人, %, 月 …)
+    synonyms: tuple[str, ...] = ()  # other headers counties write for this column
 
     @property
     def number_format(self) -> str:
@@ -67,6 +70,33 @@ class CheckSpec:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A unit a header may name in brackets: what it measures and its size in the
+    quantity's base unit (万元 is money, 10000; % is a ratio, 1/100)."""
+
+    name: str
+    quantity: str
+    scale: Fraction
+
+
+@dataclass(frozen=True)
+class HeaderRules:
+    """How headers are written in real workbooks (schemas/headers.yaml): the units a
+    bracket may name (by ``header_key``), the words that may stand before the unit inside
+    the bracket (单位：), and the endings a merged parent header may carry (已返岗人数 over
+    省外 reads as 已返岗省外)."""
+
+    units: dict[str, Unit] = field(default_factory=dict)
+    unit_prefixes: tuple[str, ...] = ()
+    parent_suffixes: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def prefixes_sorted(self) -> tuple[str, ...]:
+        """The unit prefixes, longest first (单位: before 单位)."""
+        return tuple(sorted(self.unit_prefixes, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
 class SheetSpec:
     sheet: str
     key: str
@@ -75,6 +105,8 @@ class SheetSpec:
     columns: tuple[ColumnSpec, ...]
     checks: tuple[CheckSpec, ...]
     totals: tuple[str, ...]
+    synonyms: tuple[str, ...] = ()  # other names counties give this sheet
+    header_rules: HeaderRules = field(default_factory=HeaderRules, compare=False)
 
     @functools.cached_property
     def by_name(self) -> dict[str, ColumnSpec]:
@@ -125,8 +157,25 @@ class WorkbookSpec:
 
 
 def header_key(text: object) -> str:
-    """How headers are compared: NFKC (full-width （） → ()), no white space at all."""
-    return "".join(clean_text(text).split())
+    """How headers are compared: NFKC (full-width （） → (), ＡＧＭ → AGM), no white space
+    at all (spaces, line breaks, U+3000), no invisible format characters (zero-width
+    spaces, BOM)."""
+    key = "".join(clean_text(text).split())
+    return key if key.isascii() else key.translate(_INVISIBLE)
+
+
+# the invisible format characters met in pasted text: soft hyphen, zero-width space / non-
+# joiner / joiner, marks of direction, word joiner, BOM (zero-width no-break space)
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
+
+
+def unit_of_name(name: str) -> str | None:
+    """The unit a standard header names in its closing bracket (金额（万元） → 万元), or None
+    (村（社区） names none: the caller checks the text against the declared unit)."""
+    key = header_key(name)
+    if key.endswith(")") and "(" in key:
+        return key[key.rindex("(") + 1:-1]
+    return None
 
 
 def schema_dir() -> Path:
@@ -141,10 +190,11 @@ def _check(raw: dict[str, Any]) -> CheckSpec:
     return CheckSpec(name, severity, raw)
 
 
-def _sheet(raw: dict[str, Any]) -> SheetSpec:
+def _sheet(raw: dict[str, Any], rules: HeaderRules | None = None) -> SheetSpec:
     kind = raw.get("kind", "table")
     columns = tuple(
-        ColumnSpec(**{**c, "enum": tuple(c.get("enum", ())), "checks": tuple(c.get("checks", ()))})
+        ColumnSpec(**{**c, "enum": tuple(c.get("enum", ())), "checks": tuple(c.get("checks", ())),
+                      "synonyms": tuple(c.get("synonyms", ()))})
         for c in raw.get("columns", raw.get("fields", ()))
     )
     return SheetSpec(
@@ -155,7 +205,25 @@ def _sheet(raw: dict[str, Any]) -> SheetSpec:
         columns=columns,
         checks=tuple(_check(c) for c in raw.get("checks", ())),
         totals=tuple(raw.get("totals", ())),
+        synonyms=tuple(raw.get("synonyms", ())),
+        header_rules=rules or HeaderRules(),
     )
+
+
+def _header_rules(raw: dict[str, Any] | None) -> HeaderRules:
+    """schemas/headers.yaml: ``units: {name: {quantity, scale, aliases}}``, ``unit_prefixes``
+    and ``parent_suffixes``."""
+    raw = raw or {}
+    units: dict[str, Unit] = {}
+    for name, entry in (raw.get("units") or {}).items():
+        unit = Unit(str(name), entry["quantity"], Fraction(str(entry.get("scale", 1))))
+        for alias in (name, *entry.get("aliases", ())):
+            key = header_key(alias)
+            if key in units:
+                raise ValueError(f"headers.yaml: unit {alias!r} is declared twice")
+            units[key] = unit
+    return HeaderRules(units, tuple(header_key(p) for p in raw.get("unit_prefixes", ())),
+                       tuple(header_key(s) for s in raw.get("parent_suffixes", ())))
 
 
 def _load_yaml(path: Path) -> Any:
@@ -170,8 +238,9 @@ def load_workbook_spec(directory: str | None = None) -> WorkbookSpec:
     """Load ``workbook.yaml`` and the sheet files it names."""
     base = Path(directory) if directory else schema_dir()
     top = _load_yaml(base / "workbook.yaml")
+    rules = _header_rules(_load_yaml(base / top["headers"]) if top.get("headers") else None)
     sheets = tuple(
-        _sheet(_load_yaml(base / name)) for name in top["sheets"]
+        _sheet(_load_yaml(base / name), rules) for name in top["sheets"]
     )
     words = top.get("yes_no_words", {})
     yes_no = tuple((clean_text(w), answer == "是") for answer in ("是", "否")

@@ -101,8 +101,11 @@ def column_type(column: ColumnSpec, lang: Lang) -> str:
 
 
 def column_unit(column: ColumnSpec, lang: Lang) -> str:
-    """The unit of a column: the bracket that ends a numeric column's header ((元), (万元),
-    (月)), else that of its type (元 for money, % for rates), else nothing."""
+    """The unit of a column: the standard unit its schema declares (``unit:`` 人, 元, 万元),
+    else the bracket that ends a numeric column's header ((元), (万元), (月)), else that of
+    its type (元 for money, % for rates), else nothing."""
+    if column.unit:
+        return column.unit
     if column.type in _NUMERIC and (match := _UNIT.search(column.name)):
         return match[1]
     if column.type in ("money", "rate"):

@@ -96,6 +96,8 @@ def _where(sheet: str, mask: Callable[[pd.DataFrame, IndicatorContext], pd.Serie
         if sheet not in t or t[sheet].empty:
             return 0
         frame = t[sheet]
+        if column is not None and column not in frame:
+            return 0  # the column is missing or unread (its finding says so), as a sheet
         selected = frame[mask(frame, c).fillna(False).astype(bool)]
         return len(selected) if column is None else _total(selected[column])
     return compute

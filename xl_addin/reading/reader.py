@@ -1,7 +1,8 @@
 """A tolerant reader for the standard workbook.
 
-It finds the header row itself (title rows and merged cells above it), maps
-headers tolerantly (spaces, full-width （）), stops at trailing blank rows,
+It finds the header row itself (title rows and merged cells above it; headers as people
+write them: ``headers``), finds each standard sheet under the names people give it
+(``sheet_names``), stops at trailing blank rows,
 recognises a 合计 row, and keeps the Excel address of every value. Values come
 from python-calamine; formula error values and formulas without a cached value,
 which calamine reads as blank, are recovered from the sheet XML.
@@ -26,7 +27,7 @@ from defusedxml import ElementTree as SafeET
 from ..core.normalize import clean_text
 from ..model.findings import Finding, Severity
 from ..model.spec import ColumnSpec, SheetSpec, WorkbookSpec, header_key, load_workbook_spec
-from ..rules.sheet import BLANK_ROWS_INSIDE, MISSING_COLUMN, MISSING_FIELD, NO_HEADER
+from ..rules.sheet import BLANK_ROWS_INSIDE, MISSING_FIELD, NO_HEADER
 from ..rules.workbook import FORMAT_MISMATCH, MISSING_SHEET
 from .addresses import column_letter, column_number
 from .cell_markers import CellError, Uncalculated
@@ -40,10 +41,11 @@ from .guard import (
     ReadError,
     inspect_file,
 )
+from .headers import HEADER_SCAN_ROWS, find_header, header_findings
 from .limits import DEFAULT_LIMITS, Limits, size_text
 from .package import NS_MAIN, WORKBOOK_PART, sheet_parts
+from .sheet_names import match_sheets
 
-HEADER_SCAN_ROWS = 30
 TOTAL_LABELS = frozenset({"合计", "总计", "合计:", "总合计"})
 
 
@@ -64,11 +66,14 @@ class SheetData:
     data: dict[str, list[Any]] = field(default_factory=dict)  # header -> raw values
     total_row: int | None = None
     total: dict[str, Any] = field(default_factory=dict)
+    header_cells: dict[str, str] = field(default_factory=dict)  # header -> its cell (A1)
 
     def address(self, header: str, index: int) -> str:
         return f"{column_letter(self.columns[header])}{self.rows[index]}"
 
     def header_address(self, header: str) -> str | None:
+        if header in self.header_cells:  # a two-row header's child sits below header_row
+            return self.header_cells[header]
         if header in self.columns and self.header_row:
             return f"{column_letter(self.columns[header])}{self.header_row}"
         return None
@@ -209,21 +214,6 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _find_header(rows: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[str, int]] | None:
-    wanted = {header_key(c.name): c.name for c in spec.columns}
-    need = max(2, len(wanted) // 2)
-    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found: dict[str, int] = {}
-        for c, value in enumerate(row):
-            if isinstance(value, str):
-                name = wanted.get(header_key(value))
-                if name and name not in found:
-                    found[name] = c
-        if len(found) >= need:
-            return r, found
-    return None
-
-
 def _is_total(row: list[Any]) -> bool:
     for value in row[:4]:
         if type(value) is str and ("合" in value or "总" in value) and header_key(
@@ -246,20 +236,18 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
     (``row0``, ``col0``); blank cells are ``""``. ``markers`` maps 0-based (row, col) of
     the workbook to ``CellError``/``Uncalculated`` for cells the grid shows as blank."""
     sheet = SheetData(spec, name)
-    located = _find_header(grid, spec)
-    if located is None:
+    header = find_header(grid, spec)  # reading/headers.py: one row or two, as written
+    if header is None:
         findings.append(NO_HEADER.finding(display, name, params={
             "rows": HEADER_SCAN_ROWS, "expected": "、".join(spec.headers)}))
         return sheet
-    header_r, found = located
-    sheet.header_row = header_r + row0 + 1
+    found = header.columns  # a column whose header's unit contradicts the standard: unread
+    sheet.header_row = header.first + row0 + 1
     sheet.columns = {h: c + col0 for h, c in found.items()}
-    for column in spec.columns:
-        if column.name not in found:
-            findings.append(MISSING_COLUMN.finding(
-                display, name, None, sheet.header_row, column.name, {"column": column.name},
-                severity=_if_required(column)))
-    first = header_r + 1  # index in grid of the first data row
+    sheet.header_cells = {h: f"{column_letter(c + col0)}{r + row0 + 1}"
+                          for h, (r, c, _) in header.cells.items() if h in found}
+    findings.extend(header_findings(header, spec, display, name, row0, col0))
+    first = header.last + 1  # index in grid of the first data row
     body = grid[first:]
     markers = {(r, c): m for (r, c), m in markers.items() if r - row0 >= first and c >= col0}
     widths = set(map(len, body))
@@ -482,10 +470,9 @@ def read_workbook(path: str | os.PathLike[str], display: str | None = None,
 def needed_sheets(sheet_names: list[str], spec: WorkbookSpec
                   ) -> list[tuple[SheetSpec, str | None]]:
     """Each sheet of the standard workbook that the checks read (not 汇总, which is
-    recomputed), with its name in the workbook, or None when the workbook lacks it."""
-    names = {header_key(n): n for n in sheet_names}
-    return [(sheet, names.get(header_key(sheet.sheet))) for sheet in spec.sheets
-            if sheet.kind != "summary"]
+    recomputed), with its name in the workbook, or None when the workbook lacks it
+    (``sheet_names.match_sheets``: spaces, synonyms, copies)."""
+    return [(m.spec, m.name) for m in match_sheets(sheet_names, spec)]
 
 
 Grid = tuple[list[list[Any]], int, int]  # values, 0-based row and column of values[0][0]
@@ -503,7 +490,9 @@ def read_grids(sheet_names: list[str], load: Callable[[str], Grid], display: str
     findings: list[Finding] = []
     cover = None
     sheets: dict[str, SheetData] = {}
-    for sheet_spec, actual in needed_sheets(sheet_names, spec):
+    for match in match_sheets(sheet_names, spec):
+        sheet_spec, actual = match.spec, match.name
+        findings += match.findings(display)  # a sheet found under another name
         if actual is None:
             findings.append(MISSING_SHEET.finding(display, sheet_spec.sheet,
                                                   params={"sheet": sheet_spec.sheet}))

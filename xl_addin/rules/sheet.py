@@ -24,6 +24,25 @@ MISSING_FIELD = declare("missing_field", Scope.SHEET, Source.LAYOUT, E,
                         "a field of 封面 is missing (a 警告 when it is optional)")
 BLANK_ROWS_INSIDE = declare("blank_rows_inside", Scope.SHEET, Source.LAYOUT, W,
                             "blank rows inside the data (skipped)")
+# --- headers and sheet names as people write them (reading/headers.py, sheet_names.py) ----
+HEADER_SYNONYM = declare("header_synonym", Scope.SHEET, Source.LAYOUT, W,
+                         "a column found under another name counties use (schemas/ "
+                         "``synonyms:``), read as the standard column")
+HEADER_UNIT_MISMATCH = declare("header_unit_mismatch", Scope.SHEET, Source.LAYOUT, E,
+                               "a header's unit contradicts the standard one (（万元） where 元 "
+                               "is expected): the column is not read")
+HEADER_UNIT_UNKNOWN = declare("header_unit_unknown", Scope.SHEET, Source.LAYOUT, W,
+                              "a number's header ends in a bracket that names no known unit "
+                              "(schemas/headers.yaml): read as the standard column")
+HEADER_UNIT_MISSING = declare("header_unit_missing", Scope.SHEET, Source.LAYOUT, W,
+                              "a header leaves out the unit its standard name gives (金额 for "
+                              "金额（万元）): read in the standard unit")
+SHEET_NAME_TOLERATED = declare("sheet_name_tolerated", Scope.WORKBOOK, Source.LAYOUT, W,
+                               "a standard sheet found under another name (spaces, a name "
+                               "counties use, an Excel copy's (2)): read as the standard sheet")
+SHEET_AMBIGUOUS = declare("sheet_ambiguous", Scope.WORKBOOK, Source.LAYOUT, E,
+                          "two sheets of the workbook can be one standard sheet (the sheet and "
+                          "its copy): the closer name is read")
 declare("total_row", Scope.SHEET, Source.SCHEMA, E,
         "a 合计 row's figure differs from the sum of the rows (the sheet's ``totals:``)")
 
