@@ -59,7 +59,8 @@ HABITS: list[Habit] = [
           _put(SI, "E2", 0.16, 16), (_e("rate_as_points", SI, "E2", value="16%"),)),
     Habit("values_interest_rate_as_points", "年利率填 3.05（想填3.05%）",
           _put(FINANCE, "E18", 0.0305, 3.05),
-          (_e("rate_as_points", FINANCE, "E18", value="3.05%"),)),
+          (_e("rate_as_points", FINANCE, "E18", value="3.05%"),),
+          clean=False),  # the refused rate leaves the bulletin's weighted loan rate
     Habit("values_rate_as_text_points", "工伤费率填文字“1.1”（想填1.1%）",
           _put(SI, "G3", 0.011, "1.1"), (_e("rate_as_points", SI, "G3", value="1.1%"),)),
     Habit("values_nbsp_in_size", "企业规模“小型”后带不间断空格（从网页复制）",
