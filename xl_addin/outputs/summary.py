@@ -17,6 +17,7 @@ from ..core.messages import Lang, text
 from ..model.spec import cover_label
 from ..validation.outcome import Batch, Outcome
 from .atomic import put_text, write_atomic
+from .dispatch import add_dispatch_sheets, dispatch_list
 from .indicators import (
     COUNTS,
     RATES,
@@ -28,6 +29,7 @@ from .indicators import (
 )
 from .report import verdict
 from .styles import HEADER_FILL, HEADER_FONT
+from .trend import add_trend_sheet, trend_of
 
 
 @dataclass
@@ -244,6 +246,8 @@ def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh") -> W
         put_text(sources.cell(row, 5), text("used_yes" if id(result) in used else "used_no",
                                             lang))
     sources.column_dimensions["A"].width = 60
+    add_dispatch_sheets(book, dispatch_list(summary), lang)  # the day's dispatch list
+    add_trend_sheet(book, trend_of(batch, lambda day: county_summary(batch, None, day)), lang)
     return book
 
 

@@ -29,6 +29,9 @@ class Outcome(Tally):
     keys: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # county-unique
     policy: str = ""
     townships: tuple[str, ...] = ()  # the policy's townships, in its order: the county
+    # the dispatch list (outputs/dispatch.py): {"issues": [...], "hazards": [...]}, the rows
+    # still open on 统计日期, each a dict of plain values (validation/worker.py open_items)
+    open_items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass
