@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING, Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from ..core.messages import Lang, text
 from ..core.status import HazardStatus
@@ -84,12 +87,16 @@ class DispatchList:
             entry["overdue"] += item.overdue
         return out
 
-    def to_json(self, lang: Lang = "zh") -> dict[str, Any]:
-        departments = self.departments(text("dispatch_no_department", lang))
+    def to_json(self) -> dict[str, Any]:
+        """docs/formats.md: the keys do not depend on --lang (no 承办部门: the key "")."""
+        departments = self.departments("")
         return {
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "townships_reported": self.summary.reported,
             "townships_missing": self.summary.missing if self.summary.knows_missing else None,
+            "workbooks_not_used": [{"workbook": r.display,
+                                    "as_of": r.as_of.isoformat() if r.as_of else None}
+                                   for r in self.summary.not_used],
             "issues": [i.to_json() for i in self.issues],
             "hazards": [h.to_json() for h in self.hazards],
             "by_department": {
@@ -312,6 +319,39 @@ def write_dispatch(dispatch: DispatchList, out: str | os.PathLike[str],
     write_atomic(out, lambda tmp: book.save(tmp))
 
 
+def render_dispatch(dispatch: DispatchList, console: Console, lang: Lang = "zh") -> None:
+    """The list on a terminal (``xl-addin dispatch``): the scope, a table per 承办部门, the
+    hazards. Text from the workbooks is printed as text, never as markup."""
+    when = _when(dispatch.as_of, lang)
+    console.print(Text(text("dispatch_scope", lang, scope=dispatch.summary.scope(lang))))
+    for note in dispatch.summary.notes(lang):
+        console.print(Text(note, style="red"))
+    groups = [(text("dispatch_title", lang, department=d, date_phrase=when), _issue_headers(
+        lang), ISSUE_KEYS, items) for d, items in dispatch.departments(
+        text("dispatch_no_department", lang)).items()]
+    groups.append((text("dispatch_hazards_title", lang, date_phrase=when),
+                   _hazard_headers(lang), HAZARD_KEYS, dispatch.hazards))
+    for title, headers, keys, items in groups:
+        table = Table(title=Text(title), title_justify="left", expand=False)
+        for header in headers:
+            table.add_column(Text(header), overflow="fold")
+        for n, item in enumerate(items, start=1):
+            style = "bold red" if item.overdue else ""
+            table.add_row(str(n), Text(item.township), *(Text(_shown(item.values.get(k)))
+                                                         for k in keys),
+                          _shown(item.days_left), Text(_shown(item.days_overdue), style=style),
+                          Text(item.status, style=style))
+        if not items:
+            table.add_row(text("dispatch_none", lang))
+        console.print(table)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
 def dispatch_line(dispatch: DispatchList, lang: Lang = "zh") -> str:
     """One sentence: the open issues (overdue among them) and the hazards not 已销号."""
     return text("dispatch_summary_line", lang, date_phrase=_when(dispatch.as_of, lang),
@@ -323,5 +363,5 @@ def dispatch_line(dispatch: DispatchList, lang: Lang = "zh") -> str:
 
 
 __all__ = ["HEADER_ROW", "DispatchList", "OpenItem", "add_dispatch_sheets",
-           "dispatch_line", "dispatch_list", "dispatch_workbook", "sheet_name",
+           "dispatch_line", "dispatch_list", "dispatch_workbook", "render_dispatch", "sheet_name",
            "write_dispatch"]
