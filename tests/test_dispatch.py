@@ -72,6 +72,8 @@ HAZARD_ROWS: list[tuple[Any, ...]] = [
     ("H4", _day(3, 1), _day(3, 8), _day(3, 7), _day(3, 9), "合格", "已销号"),
     ("H5", _day(3, 5), _day(3, 20), None, None, None, "整改中"),
     ("H6", _day(3, 5), None, None, None, None, "整改中"),
+    # a 复查结论 outside 合格/不合格 (an 错误 of its own): not 已销号, fixed, so 待复查
+    ("H7", _day(3, 1), _day(3, 5), _day(3, 4), _day(3, 6), "待定", "已销号"),
 ]
 
 # From the rows above and the spec, on 2020-03-11: (id, status, days left, days overdue),
@@ -83,7 +85,7 @@ EXPECTED_ISSUES = [
 ]
 EXPECTED_HAZARDS = [
     ("H1", "逾期未整改", None, 6), ("H3", "复查不合格", None, 3), ("H5", "整改中", 9, None),
-    ("H2", "待复查", None, None), ("H6", "整改中", None, None),
+    ("H2", "待复查", None, None), ("H6", "整改中", None, None), ("H7", "待复查", None, None),
 ]
 
 
@@ -252,7 +254,7 @@ def test_workbook_one_sheet_per_department(made: tuple[Path, Batch]) -> None:
     assert book[LONG[:31]]["A1"].value.startswith(LONG + "一股 交办清单")
     hazards = book["未销号隐患"]
     assert [r[2] for r in hazards.iter_rows(min_row=HEADER_ROW + 1, values_only=True)] == [
-        "H1", "H3", "H5", "H2", "H6"]
+        "H1", "H3", "H5", "H2", "H6", "H7"]
     overview = book["交办总览"]
     assert [c.value for c in overview[HEADER_ROW]] == [
         "承办部门", "要素保障", "物资协调", "防控措施", "安全生产", "未办结合计", "其中逾期"]
@@ -296,7 +298,7 @@ def test_cli_json_and_workbook(made: tuple[Path, Batch], tmp_path: Path) -> None
         "handling": "交办", "status": "逾期", "days_left": None, "days_overdue": 6}
     assert data["hazards"][0]["days_overdue"] == 6 and data["hazards"][0]["owner"] == "张三"
     assert len(data["townships_missing"]) == 10
-    assert "未销号安全隐患 5 条（其中逾期 2 条）" in result.stderr
+    assert "未销号安全隐患 6 条（其中逾期 2 条）" in result.stderr
     assert "未办结交办问题 8 个（其中逾期 3 个，涉及 6 个承办部门）" in result.stderr
     assert openpyxl.load_workbook(out).sheetnames[-1] == "未销号隐患"
 
@@ -370,7 +372,7 @@ def test_ribbon_county_summary_carries_the_dispatch_list(made: tuple[Path, Batch
     book = P.book(openpyxl.Workbook())
     message = ribbon.on_summary(book, folder=made[0], out=out)
     assert ("未办结交办问题 8 个（其中逾期 3 个，涉及 6 个承办部门），"
-            "未销号安全隐患 5 条（其中逾期 2 条）") in message
+            "未销号安全隐患 6 条（其中逾期 2 条）") in message
     written = openpyxl.load_workbook(out)
     assert written.sheetnames[3:] == dispatch_workbook(
         dispatch_list(county_summary(check_paths([str(made[0])])))).sheetnames
