@@ -381,7 +381,10 @@ def test_summary_of_a_folder(tmp_path: Path) -> None:
     expected = county_summary(check_paths([str(folder)]))
     assert message.startswith(f"县级汇总已写入 {out}（11 个乡镇）\n")
     assert expected.bulletin() in message
-    assert openpyxl.load_workbook(out).sheetnames == ["县级汇总", "通报", "数据来源"]
+    # then the dispatch list of the day (tests/test_dispatch.py): the demo's 3 open issues
+    assert openpyxl.load_workbook(out).sheetnames == [
+        "县级汇总", "通报", "数据来源", "交办总览", "县市场监管局", "县交通运输局", "县应急管理局",
+        "未销号隐患"]
     assert [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"] == [message]
     nothing = ribbon.on_button(P.book(openpyxl.Workbook()), "fgSummary")
     assert nothing == "需要选择一个文件夹才能汇总"

@@ -273,6 +273,46 @@ def summary(paths: tuple[str, ...], out: str | None, fmt: str, month: str | None
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Workbook to write: one sheet per 承办部门, the hazards, an overview.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table: the list on the terminal; json: every record.")
+@click.option("--date", "day", type=DATE, help="The 统计日期 of the list (default: the latest "
+              "among the workbooks); workbooks of other days are not read into it.")
+@click.option("--as-of", type=DATE, help="Override 统计日期 of every workbook.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Parallel processes.")
+@lang_option
+@policy_option
+@limits_options
+def dispatch(paths: tuple[str, ...], out: str | None, fmt: str, day: dt.date | None,
+             as_of: dt.date | None, jobs: int | None, lang: Lang, policy_path: str | None,
+             **limits: Any) -> None:
+    """日调度交办清单：未办结交办问题（按承办部门、问题类别）和未销号隐患。Exit as ``check``."""
+    import json
+
+    from .outputs.dispatch import dispatch_line, dispatch_list, render_dispatch, write_dispatch
+    from .outputs.summary import county_summary
+
+    _policy_or_exit(policy_path, lang)
+    batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty(),
+                      make_limits(**limits))
+    result = dispatch_list(county_summary(batch, None, day))
+    if out:
+        _write_or_exit(out, lambda: write_dispatch(result, out, lang), lang)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        render_dispatch(result, Console(width=None if sys.stdout.isatty() else 160), lang)
+    click.echo(dispatch_line(result, lang), err=True)
+    if out:
+        click.echo(text("cli_written", lang, file=out), err=True)
+    from .outputs.report import totals
+    click.echo(text("batch_total", lang, **totals(batch)), err=True)
+    sys.exit(batch.exit_code)
+
+
+@main.command()
 @click.argument("source", type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="The annotated copy to write (never the source).")

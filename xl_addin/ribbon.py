@@ -459,7 +459,10 @@ def on_new_report(book: Any, township: str | None = None, as_of: dt.date | None 
 def on_summary(book: Any, folder: str | os.PathLike[str] | None = None,
                out: str | os.PathLike[str] | None = None, lang: Lang = "zh") -> str:
     """县级汇总: check every township workbook of a folder (picked on the desktop) and write
-    the county summary beside the folder (the same library call as ``xl-addin summary``)."""
+    the county summary beside the folder (the same library calls as ``xl-addin summary``:
+    the workbook carries the dispatch list and, over several days, the 趋势 sheet; the message
+    adds the dispatch list's line, as ``xl-addin dispatch`` prints it)."""
+    from .outputs.dispatch import dispatch_line, dispatch_list
     from .outputs.report import totals
     from .outputs.summary import county_summary, write_summary
     from .validation.batch import check_paths
@@ -475,7 +478,8 @@ def on_summary(book: Any, folder: str | os.PathLike[str] | None = None,
     write_summary(summary, batch, target, lang)
     _open(book, target)
     message = text("ribbon_summary_done", lang, file=str(target), count=len(summary.townships),
-                   bulletin="\n".join([summary.bulletin(lang), *summary.notes(lang)]),
+                   bulletin="\n".join([summary.bulletin(lang), *summary.notes(lang),
+                                        dispatch_line(dispatch_list(summary), lang)]),
                    totals=text("batch_total", lang, **totals(batch)))
     show(book, message, lang)
     return message

@@ -645,3 +645,49 @@ CATALOG.update({
     "day_staff_jump": ("{key} 的职工总数由 {before} 变为 {value}，增减超过上次的 {limit}，请核实（上次报送：{previous}）", "{key}: 职工总数 went from {before} to {value}, a change of more than {limit} of the previous report's; please verify (previous report: {previous})"),
     "day_stock_carry": ("{item} 截至上次报送的统计日期 {date} 的库存，本工作簿为 {value}，上次报送为 {before}：补录或改动了 {date} 及以前的收支（上次报送：{previous}）", "the stock of {item} up to the previous 统计日期 {date} is {value} in this workbook and was {before}: entries dated {date} or earlier were added or changed (previous report: {previous})"),
 })
+
+# === the dispatch list and the trend (outputs/dispatch.py, outputs/trend.py; issue 13) =====
+CATALOG.update({
+    "dispatch_title": ("{department} 交办清单（{date_phrase}）",
+                       "{department}: dispatch list ({date_phrase})"),
+    "dispatch_scope": ("范围：{scope}", "Scope: {scope} workbooks"),
+    "dispatch_no_department": ("未填承办部门", "No 承办部门 given"),
+    "dispatch_none": ("无", "None"),
+    "dispatch_col_no": ("序号", "No."),
+    "dispatch_col_days_left": ("剩余天数", "Days left"),
+    "dispatch_col_days_overdue": ("逾期天数", "Days overdue"),
+    "dispatch_col_department": ("承办部门", "Department"),
+    "dispatch_col_open": ("未办结合计", "Open"),
+    "dispatch_col_overdue": ("其中逾期", "Of which overdue"),
+    "dispatch_overview_sheet": ("交办总览", "Dispatch overview"),
+    "dispatch_overview_title": ("未办结交办问题（按承办部门、问题类别，{date_phrase}）",
+                                "Open issues by department and category ({date_phrase})"),
+    "dispatch_hazards_sheet": ("未销号隐患", "Open hazards"),
+    "dispatch_hazards_title": ("未销号安全隐患清单（逾期在前，{date_phrase}）",
+                               "Hazards not closed, overdue first ({date_phrase})"),
+    "dispatch_hazards_line": ("未销号安全隐患 {count} 条，其中逾期 {overdue} 条（见“未销号隐患”表）",
+                              "{count} hazards not closed, {overdue} overdue (sheet 未销号隐患)"),
+    "dispatch_summary_line": (
+        "{date_phrase}，未办结交办问题 {issues} 个（其中逾期 {overdue} 个，涉及 {departments} 个承办部门），"
+        "未销号安全隐患 {hazards} 条（其中逾期 {hazards_overdue} 条）",
+        "{date_phrase}: {issues} open issues ({overdue} overdue, {departments} departments), "
+        "{hazards} hazards not closed ({hazards_overdue} overdue)"),
+    "dispatch_written": ("交办清单已写入 {file}（{sheets} 个工作表）",
+                         "dispatch list written to {file} ({sheets} sheets)"),
+    "trend_sheet": ("趋势", "Trend"),
+    "trend_title": ("各乡镇指标趋势（{first} 至 {last}，{days} 个统计日期）",
+                    "Indicators by day ({first} to {last}, {days} reporting days)"),
+    "trend_county": ("全县（已报送乡镇合计）逐日指标", "The county (townships that reported) by day"),
+    "trend_chart": ("全县主要指标趋势", "The county's rates by day"),
+    "trend_reported_count": ("已报送乡镇数", "Townships reported"),
+    "trend_missing_col": ("未报送乡镇", "Not reported"),
+    "trend_matrix": ("报送情况（乡镇 × 统计日期）", "Reporting (township × day)"),
+    "trend_reported": ("已报送", "reported"),
+    "trend_errors": ("有错误", "had errors"),
+    "trend_below": ("低于全县的乡镇（{date}）", "Townships below the county ({date})"),
+    "trend_col_rate": ("指标", "Indicator"),
+    "trend_col_county": ("全县", "County"),
+    "trend_col_below": ("低于全县的乡镇", "Townships below the county"),
+    "trend_townships": ("各乡镇逐日指标", "Each township by day"),
+})
+# === end of the dispatch list and the trend ================================================

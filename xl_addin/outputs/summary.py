@@ -18,6 +18,7 @@ from ..model.spec import cover_label
 from ..validation.outcome import Batch, Outcome
 from .atomic import put_text, write_atomic
 from .bulletin import bulletin_figures, load_template, render_paragraphs, write_bulletin_sheet
+from .dispatch import add_dispatch_sheets, dispatch_list
 from .indicators import (
     COUNTS,
     RATES,
@@ -29,6 +30,7 @@ from .indicators import (
 from .print_setup import apply_print_setup
 from .report import verdict
 from .styles import HEADER_FILL, HEADER_FONT
+from .trend import add_trend_sheet, trend_of
 
 
 @dataclass
@@ -230,6 +232,8 @@ def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh",
         put_text(sources.cell(row, 5), text("used_yes" if id(result) in used else "used_no",
                                             lang))
     sources.column_dimensions["A"].width = 60
+    add_dispatch_sheets(book, dispatch_list(summary), lang)  # the day's dispatch list
+    add_trend_sheet(book, trend_of(batch, lambda day: county_summary(batch, None, day)), lang)
     for sheet in book.worksheets:  # every sheet, whoever built it: how it prints
         apply_print_setup(sheet, county or summary.scope(lang), summary.as_of, lang=lang)
     return book

@@ -34,6 +34,9 @@ class Outcome(Tally):
     days: dict[str, DayRegister] = field(default_factory=dict)  # sheet key -> its register
     parameters: dict[str, Any] = field(default_factory=dict)  # policy values the batch needs
     modified: float = 0.0  # the file's modification time (a resubmission: the newer is used)
+    # the dispatch list (outputs/dispatch.py): {"issues": [...], "hazards": [...]}, the rows
+    # still open on 统计日期, each a dict of plain values (validation/worker.py open_items)
+    open_items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from typing import Any
 
+from ..core.codes import mask_id_number, mask_phone
 from ..core.errors import CalcError
 from ..core.policy import Policy, load_policy
+from ..core.status import HazardStatus, IssueStatus, hazard_status, issue_status
 from ..model.spec import load_workbook_spec
 from ..outputs.indicators import IndicatorContext, compute_counts, previous_month
 from ..reading.addresses import column_letter
 from ..reading.limits import Limits
-from ..rules.context import column_values
+from ..rules.context import column_values, python_value
 from ..rules.days import REGISTERS, STAFF_JUMP_PARAMETER, DayRegister, row_keys
 from ..rules.registry import rule
 from .outcome import Outcome
@@ -39,7 +42,7 @@ def outcome_of(path: str, display: str, as_of: dt.date | None, policy_path: str 
                    counts=compute_counts(result.tables, context), keys=county_keys(result),
                    policy=policy.label, townships=tuple(policy.townships),
                    days=day_registers(result), parameters=batch_parameters(policy, result.as_of),
-                   modified=modified)
+                   modified=modified, open_items=open_items(result))
 
 
 def modification_time(path: str) -> float:
@@ -103,3 +106,65 @@ def county_keys(result: ValidatedWorkbook) -> dict[str, list[tuple[str, str, str
                 for i, value in enumerate(frame[column.name].tolist()) if value is not None
             ]
     return keys
+
+
+OPEN_ISSUES = (IssueStatus.IN_PROGRESS, IssueStatus.OVERDUE)
+ISSUE_FIELDS = ("id", "enterprise", "category", "description", "raised_on", "deadline",
+                "closed_on", "department", "handling")
+HAZARD_FIELDS = ("id", "enterprise", "description", "level", "found_on", "deadline",
+                 "owner", "done_on", "verdict")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+def open_items(result: ValidatedWorkbook) -> dict[str, list[dict[str, Any]]]:
+    """The rows of 问题交办台账 still open (办理中, 逾期) and of 安全隐患台账 not 已销号 on the
+    workbook's 统计日期, for the county's dispatch list: the status recomputed from the
+    row's dates with ``core.status`` (the typed 状态 may be stale; a wrong one is a finding
+    of its own), the values by column key, dates as ``datetime.date``, and the row's first
+    cell. Free text is kept with any 身份证号 or mobile number in it masked. Nothing when
+    the workbook has no 统计日期 (no status can be known)."""
+    if result.as_of is None:
+        return {}
+    spec = load_workbook_spec()
+    out: dict[str, list[dict[str, Any]]] = {"issues": [], "hazards": []}
+    for key, fields in (("issues", ISSUE_FIELDS), ("hazards", HAZARD_FIELDS)):
+        frame = result.tables.get(key)
+        if frame is None or frame.empty:
+            continue
+        sheet = spec.sheet(key)
+        names = {f: sheet.label(f) for f in fields if f in sheet.by_key}
+        first = sheet.columns[0].name
+        for i, row in enumerate(frame.to_dict("records")):
+            values = {f: _plain(python_value(row.get(name))) for f, name in names.items()}
+            status = _status(key, values, result.as_of)
+            if status is None:
+                continue
+            values["status"] = status
+            values["cell"] = result.addresses[key].address(first, i)
+            out[key].append(values)
+    return out
+
+
+def _status(key: str, values: dict[str, Any], as_of: dt.date) -> str | None:
+    """The row's status on ``as_of`` when it is open, else None."""
+    if key == "issues":
+        closed = values.pop("closed_on")
+        issue = issue_status(values["raised_on"], values["deadline"], closed, as_of)
+        return issue.value if issue in OPEN_ISSUES else None
+    try:
+        hazard = hazard_status(values["deadline"], values["done_on"], values["verdict"], as_of)
+    except CalcError:  # a 复查结论 outside 合格/不合格 (a finding of its own): not 销号
+        hazard = hazard_status(values["deadline"], values["done_on"], None, as_of)
+    return None if hazard is HazardStatus.CLOSED else hazard.value
+
+
+def _plain(value: Any) -> Any:
+    """A cell value an Outcome may carry: dates as dates, text with any 身份证号 or mobile
+    number masked (a clerk may write a contact into a description)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        value = _ID_NUMBER.sub(lambda m: mask_id_number(m[0]), value)
+        return _MOBILE.sub(lambda m: mask_phone(m[0]), value)
+    return value
