@@ -41,13 +41,13 @@ def data_sheets() -> list[str]:
     return [s.sheet for s in load_workbook_spec().data_sheets]
 
 
-def assert_prints_well(ws: Any) -> None:
+def assert_prints_well(ws: Any, rows: str = "$1:$1") -> None:
     setup = ws.page_setup
     assert int(setup.paperSize) == 9, ws.title  # A4
     assert setup.orientation == "landscape", ws.title
     assert int(setup.fitToWidth) == 1 and int(setup.fitToHeight) == 0, ws.title
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True, ws.title
-    assert ws.print_title_rows == "$1:$1", ws.title
+    assert ws.print_title_rows == rows, ws.title
 
 
 def to_pdf(soffice: str, tmp_path: Path, *books: Path) -> list[PdfReader]:
@@ -90,8 +90,9 @@ def test_every_sheet_of_the_county_workbook_prints_well(demo_batch: Any, tmp_pat
     write_summary(summary, demo_batch, target, county="双牌县")
     book = openpyxl.load_workbook(target)
     assert book.sheetnames[:3] == ["县级汇总", "通报", "数据来源"]
-    for ws in book.worksheets:
-        assert_prints_well(ws)
+    assert len(book.sheetnames) > 3  # the dispatch list: title, scope line, header
+    for n, ws in enumerate(book.worksheets):
+        assert_prints_well(ws, "$1:$1" if n < 3 else "$1:$3")
         assert ws.oddHeader.center.text == f"双牌县\u3000{ws.title}（统计日期：2020-03-11）"
         assert ws.oddFooter.right.text == "第 &P 页 共 &N 页"
         assert not ws.oddFooter.left.text  # no signature on the county's own tables
@@ -210,3 +211,16 @@ def test_the_county_workbook_prints_in_libreoffice(soffice: str, demo_batch: Any
     assert sum("Sources (as of 2020-03-11)" in t for t in pages) == 1
     first = pages[0]
     assert "County summary (as of" in first and "96.88%" in first  # the county's rate
+
+
+def test_the_dispatch_list_alone_prints_well(demo_batch: Any, tmp_path: Path) -> None:
+    from xl_addin.outputs.dispatch import dispatch_list, write_dispatch
+
+    target = tmp_path / "交办清单.xlsx"
+    write_dispatch(dispatch_list(county_summary(demo_batch)), target)
+    book = openpyxl.load_workbook(target)
+    assert len(book.worksheets) >= 3
+    for ws in book.worksheets:
+        assert_prints_well(ws, "$1:$3")  # title, scope line and header on every page
+        assert ws.oddHeader.center.text == f"全县\u3000{ws.title}（统计日期：2020-03-11）"
+        assert ws.oddFooter.right.text == "第 &P 页 共 &N 页"

@@ -28,6 +28,7 @@ from ..core.messages import Lang, text
 from ..core.status import HazardStatus
 from ..model.spec import load_workbook_spec
 from .atomic import put_text, write_atomic
+from .print_setup import apply_print_setup
 from .styles import HEADER_FILL, HEADER_FONT
 
 if TYPE_CHECKING:  # summary.build_workbook calls this module: no import back at run time
@@ -248,6 +249,7 @@ def _sheet(book: Workbook, title: str, headers: list[str], keys: tuple[str, ...]
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(HEADER_ROW, j).column_letter].width = width
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    ws.print_title_rows = f"1:{HEADER_ROW}"  # title, scope and header on every page
     return ws
 
 
@@ -302,6 +304,7 @@ def _overview(book: Workbook, dispatch: DispatchList, lang: Lang, when: str) -> 
     put_text(ws.cell(row, 1), text("dispatch_hazards_line", lang, count=len(dispatch.hazards),
                                    overdue=sum(h.overdue for h in dispatch.hazards)))
     ws.column_dimensions["A"].width = 22
+    ws.print_title_rows = f"1:{HEADER_ROW}"
     return ws
 
 
@@ -309,7 +312,8 @@ def dispatch_workbook(dispatch: DispatchList, lang: Lang = "zh") -> Workbook:
     """The dispatch list alone (``xl-addin dispatch --out``)."""
     book = Workbook()
     book.remove(book.active)
-    add_dispatch_sheets(book, dispatch, lang)
+    for sheet in add_dispatch_sheets(book, dispatch, lang):
+        apply_print_setup(sheet, dispatch.summary.scope(lang), dispatch.as_of, lang=lang)
     return book
 
 
