@@ -221,8 +221,9 @@ def _amount_weighted(mask: Callable[[pd.DataFrame, IndicatorContext], pd.Series]
     rows selected by ``mask`` that fill in every column of ``needs``."""
     def compute(t: Tables, c: IndicatorContext) -> Any:
         frame = t.get("financing")
-        if frame is None or frame.empty:
-            return 0
+        if frame is None or frame.empty or any(
+                col not in frame for col in (AMOUNT, *needs, *filter(None, [factor]))):
+            return 0  # a column missing or unread (its finding says so), as a sheet
         rows = frame[mask(frame, c).fillna(False).astype(bool)]
         for column in (AMOUNT, *needs):
             rows = rows[rows[column].notna()]
@@ -239,7 +240,7 @@ def _extreme(mask: Callable[[pd.DataFrame, IndicatorContext], pd.Series], column
     None when no such row fills it in."""
     def compute(t: Tables, c: IndicatorContext) -> Any:
         frame = t.get("financing")
-        if frame is None or frame.empty:
+        if frame is None or frame.empty or column not in frame:
             return None
         values = frame[mask(frame, c).fillna(False).astype(bool)][column].dropna()
         return pick([to_decimal(v) for v in values]) if len(values) else None
