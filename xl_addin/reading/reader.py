@@ -454,8 +454,8 @@ def _merged_data(merged: list[MergedRange], rows: _Rows, top: int, col0: int) ->
                 row[c] = value
                 filled = True
         if filled:
-            ref = (f"{column_letter(c1 + 1)}{r1 + 1}:{column_letter(c2 + 1)}{r2 + 1}")
-            spans.append(_Span(f"{column_letter(c1 + 1)}{r1 + 1}", r1 + 1, c1, ref, value))
+            ref = f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"
+            spans.append(_Span(f"{column_letter(c1)}{r1 + 1}", r1 + 1, c1, ref, value))
     return spans
 
 

@@ -152,8 +152,9 @@ def classify(row: list[Any], layout: Layout, leading: bool = False) -> Kind:
     if leading and len(filled) >= 3 and is_column_numbers(filled):
         return Kind.COLUMN_NUMBERS
     if layout.serial:
-        in_table = [c for c, _ in filled if c in layout.columns]
-        if in_table and all(c in layout.serial for c in in_table):
+        in_table = [(c, v) for c, v in filled if c in layout.columns]
+        if in_table and all(c in layout.serial and _number(v) is not None
+                            for c, v in in_table):
             return Kind.SERIAL_ONLY
     return Kind.DATA
 
