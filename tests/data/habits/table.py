@@ -149,7 +149,8 @@ def _everything(book: Workbook) -> None:
     body = [header, ["甲", 1, 2, 3, "乙"], *rows[0:3], ["小  计", 689, 689, 0], *rows[3:6],
             ["小计", 251, 251, 0], *rows[6:8], ["小计", 20, 0, 20], ["总计", 960, 940, 20],
             [], ["注：暂停营业户数含季节性停业户数"], ["填表人：李满秀", None, "审核人：唐建国"]]
-    _rewrite(ws, body, start=2)  # header row 2, 栏次 row 3; data 4–6, 小计 7, 8–10, 小计 11, 12–13, 小计 14
+    # header row 2, 栏次 row 3; data 4–6, 小计 7, 8–10, 小计 11, 12–13, 小计 14, 总计 15
+    _rewrite(ws, body, start=2)
 
 
 HABITS: list[Habit] = [
