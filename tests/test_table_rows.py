@@ -319,3 +319,45 @@ def test_a_wrong_subtotal_is_an_error_naming_the_rows(tmp_path: Any) -> None:
     assert result.tables["small_micro"]["企业户数"].sum() == 960  # the 小计 is not data
     zh, en = result.findings[0].message("zh"), result.findings[0].message("en")
     assert "690" in zh and "689" in zh and "2–4" in zh and "2–4" in en
+
+
+# --- merged ranges of an OpenDocument sheet (calamine gives none) ------------------------------
+
+_ODS = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        '<office:spreadsheet>{tables}</office:spreadsheet></office:body>'
+        '</office:document-content>')
+
+
+def _ods(tmp_path: Any, tables: str) -> str:
+    import zipfile
+
+    path = tmp_path / "book.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", _ODS.format(tables=tables))
+    return str(path)
+
+
+def test_ods_merged_ranges_count_repeated_rows_and_cells(tmp_path: Any) -> None:
+    from xl_addin.reading.reader import _ods_merged
+
+    cell, covered = "<table:table-cell/>", "<table:covered-table-cell/>"
+    tables = (
+        '<table:table table:name="other"><table:table-row><table:table-cell '
+        'table:number-rows-spanned="3"/></table:table-row></table:table>'
+        '<table:table table:name="S">'
+        '<table:table-row table:number-rows-repeated="2">' + cell + '</table:table-row>'
+        '<table:table-row><table:table-cell table:number-columns-repeated="3"/>'
+        '<table:table-cell table:number-rows-spanned="2" table:number-columns-spanned="1">'
+        '<text:p>木材加工</text:p></table:table-cell>' + cell + '</table:table-row>'
+        '<table:table-row><table:table-cell table:number-columns-repeated="3"/>' + covered
+        + '<table:table-cell table:number-columns-spanned="2"/>' + covered
+        + '</table:table-row></table:table>')
+    # rows 0-1 repeated; row 2: D3 spans D3:D4; row 3: E4 spans E4:F4
+    path = _ods(tmp_path, tables)
+    assert _ods_merged(path, {"S": None}) == {"S": [((2, 3), (3, 3)), ((3, 4), (3, 5))]}
+    assert _ods_merged(path, {"S": [((0, 0), (1, 0))]}) == {"S": [((0, 0), (1, 0))]}  # given
+    assert _ods_merged(path, {"S": []}) == {}  # calamine read it: no merges
+    assert _ods_merged(str(tmp_path / "missing.ods"), {"S": None}) == {}

@@ -155,8 +155,9 @@ def _grid(book: pc.CalamineWorkbook, name: str, path: str = "",
         # e.g. a newer error value (#SPILL!, #CALC!) that calamine refuses: read this sheet
         # with openpyxl instead, slower but complete
         return _grid_openpyxl(path, name)
-    if merged is not None and sheet.merged_cell_ranges:
-        merged[name] = list(sheet.merged_cell_ranges)
+    if merged is not None:
+        ranges = sheet.merged_cell_ranges  # None: not read for this format (ods)
+        merged[name] = None if ranges is None else list(ranges)  # type: ignore[assignment]
     rows = sheet.to_python()
     start = sheet.start or (0, 0)
     return rows, start[0], start[1]
@@ -506,7 +507,48 @@ def load_sheets(path: str, display: str, spec: WorkbookSpec | None = None,
             merged: dict[str, list[MergedRange]] = {}
             grids = {name: _grid(book, name, path, merged) for _, name in needed if name}
             markers = scan.result()
-        return Loaded(list(book.sheet_names), grids, markers, merged)
+        return Loaded(list(book.sheet_names), grids, markers, _ods_merged(path, merged))
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merged(path: str, merged: dict[str, list[MergedRange] | None]
+                ) -> dict[str, list[MergedRange]]:
+    """``merged`` with the ranges calamine does not give (None: an OpenDocument sheet) read
+    from ``content.xml``: the cells with ``table:number-rows-spanned`` or
+    ``-columns-spanned``, at 0-based positions counted over repeated rows and cells."""
+    wanted = {name for name, ranges in merged.items() if ranges is None}
+    out = {name: ranges for name, ranges in merged.items() if ranges}
+    if not wanted:
+        return out
+    t = _ODS_TABLE
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            table: str | None = None
+            row = col = 0
+            for event, elem in SafeET.iterparse(content, events=("start", "end")):
+                tag = elem.tag
+                if tag == f"{t}table":
+                    table, row = (elem.get(f"{t}name"), 0) if event == "start" else (None, 0)
+                elif table not in wanted:
+                    continue
+                elif tag == f"{t}table-row":
+                    if event == "start":
+                        col = 0
+                    else:
+                        row += int(elem.get(f"{t}number-rows-repeated", "1"))
+                        elem.clear()
+                elif tag in (f"{t}table-cell", f"{t}covered-table-cell") and event == "end":
+                    rows = int(elem.get(f"{t}number-rows-spanned", "1"))
+                    cols = int(elem.get(f"{t}number-columns-spanned", "1"))
+                    if rows > 1 or cols > 1:
+                        out.setdefault(table, []).append(  # type: ignore[arg-type]
+                            ((row, col), (row + rows - 1, col + cols - 1)))
+                    col += int(elem.get(f"{t}number-columns-repeated", "1"))
+    except (KeyError, OSError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
+        pass  # no content.xml, or one that cannot be read: no ranges (cells read as blank)
+    return out
 
 
 def _all_markers(path: str, names: list[str], inspection: Inspection
