@@ -245,7 +245,17 @@ def test_the_header_after_a_page_break_with_its_title() -> None:
     sheet, findings = read(grid, ENTERPRISES, row0=1, col0=1)  # the header in B2
     assert sheet.rows == [3, 6]
     assert [(f.rule, f.cell, f.params) for f in findings] == [
-        ("header_repeated", "B5", {"row": 5, "header": 2})]
+        ("header_repeated", "B5", {"row": 5, "header": 2, "count": 1})]
+
+
+def test_the_header_on_every_page_once() -> None:
+    grid = [list(ENT_HEADER)]
+    for page in range(4):
+        grid += [enterprise(2 * page + 1), enterprise(2 * page + 2), list(ENT_HEADER)]
+    sheet, findings = read(grid, ENTERPRISES)
+    assert sheet.rows == [2, 3, 5, 6, 8, 9, 11, 12]
+    assert [(f.rule, f.cell, f.params) for f in findings] == [
+        ("header_repeated", "A4", {"row": 4, "header": 1, "count": 4})]
 
 
 def test_a_long_text_row_once_per_sheet() -> None:

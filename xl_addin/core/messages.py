@@ -195,7 +195,7 @@ CATALOG.update({
     "subtotal_row": ("小计行 {column} 为 {value}，所辖各行（第{rows}行）之和为 {expected}", "the subtotal row gives {value} for {column}; the rows it covers (rows {rows}) add up to {expected}"),
     "note_row": ("此行只有一段文字（{text}），视为表下说明，未计入数据（本表共{count}行）", "this row holds only a text ({text}): read as a note under the table, not as data ({count} such rows in the sheet)"),
     "serial_only_rows": ("第{first}–{last}行只填了序号（共{count}行），未计入数据；如有企业漏填，请补全", "rows {first}–{last} have only a 序号 ({count} rows): not counted as data; fill them in if an entry is missing"),
-    "header_repeated": ("第{row}行重复了表头（第{header}行），已跳过；请确认下面不是另一张表或另一天的数据", "row {row} repeats the header (row {header}) and was skipped; make sure what follows is not another table or another day"),
+    "header_repeated": ("第{row}行重复了表头（第{header}行；本表共{count}处），已跳过；请确认下面不是另一张表或另一天的数据", "row {row} repeats the header (row {header}; {count} times in the sheet) and was skipped; make sure what follows is not another table or another day"),
     "merged_cells": ("合并单元格 {range} 的值 {value} 已作为其所跨每一行的值；建议取消合并并逐行填写", "the merged cells {range} hold {value}, read as the value of each row they span; unmerge them and fill in every row"),
 })
 # --- batches of workbooks --------------------------------------------------------

@@ -306,6 +306,7 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
     since = 0  # index in kept of the first data row a 小计 covers
     serial_only: list[int] = []
     long_text: list[int] = []
+    headers: list[int] = []  # Excel rows of the header repeated
     kinds = rows.kinds
     last_data = last - 1
     while last_data >= 0 and kinds.get(last_data, Kind.DATA) is not Kind.DATA:
@@ -337,9 +338,7 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
         elif kind is Kind.LONG_TEXT:
             long_text.append(offset)
         elif kind is Kind.HEADER:
-            findings.append(HEADER_REPEATED.finding(
-                display, name, f"{column_letter(layout.columns[0] + col0)}{excel_row}",
-                excel_row, params={"row": excel_row, "header": sheet.header_row}))
+            headers.append(excel_row)
     if done < last:
         kept.extend(body[done:last])
         sheet.rows.extend(range(base + done, base + last))
@@ -351,6 +350,10 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
         cell = f"{column_letter(layout.serial[0] + col0)}{top}"
         findings.append(SERIAL_ONLY_ROWS.finding(display, name, cell, top, params={
             "count": len(serial_only), "first": top, "last": bottom}))
+    for excel_row in headers[:1]:
+        findings.append(HEADER_REPEATED.finding(
+            display, name, f"{column_letter(layout.columns[0] + col0)}{excel_row}", excel_row,
+            params={"row": excel_row, "header": sheet.header_row, "count": len(headers)}))
     for offset in long_text[:1]:
         excel_row = base + offset
         c, text = next((c, v) for c, v in enumerate(rows.row(offset)) if not _blank(v))

@@ -39,7 +39,7 @@ NOTE_ROW = declare("note_row", Scope.SHEET, Source.LAYOUT, W,
 SERIAL_ONLY_ROWS = declare("serial_only_rows", Scope.SHEET, Source.LAYOUT, W,
                            "rows with only a 序号 filled in (skipped); one per sheet")
 HEADER_REPEATED = declare("header_repeated", Scope.SHEET, Source.LAYOUT, W,
-                          "the header row again inside the table (skipped)")
+                          "the header row again inside the table (skipped); one per sheet")
 MERGED_CELLS = declare("merged_cells", Scope.SHEET, Source.LAYOUT, W,
                        "a value merged over several data rows, read as the value of each row")
 
