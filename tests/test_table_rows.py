@@ -168,7 +168,8 @@ def test_candidates_name_every_row_that_may_not_be_data() -> None:
     body[5] = at(13, B="企业")                 # blank first cell
     body[6] = list(ENT_HEADER)                 # text in the 序号 column
     body[7] = at(13, A="填表人：李满秀")       # text in the 序号 column
-    assert candidates(body, len(body), ENT) == {2, 4, 5, 6, 7}
+    body[8] = at(13, A=9)                      # one cell filled
+    assert candidates(body, len(body), ENT) == {2, 4, 5, 6, 7, 8}
     small = [[f"行业{n}", n, n, 0, ""] for n in range(10)]
     small[3] = ["小计", 3, 3, 0, ""]
     small[6] = list(SMALL_HEADER)
@@ -237,6 +238,15 @@ def test_pre_numbered_rows_before_a_subtotal() -> None:
     sheet, findings = read(grid, ENTERPRISES)
     assert sheet.rows == [2, 6]
     assert [(f.rule, f.cell) for f in findings] == [("serial_only_rows", "A3")]
+
+
+def test_pre_numbered_rows_between_data_rows() -> None:
+    grid = [list(ENT_HEADER), enterprise(1), at(13, A=2), enterprise(3), at(13, A=4),
+            enterprise(5)]
+    sheet, findings = read(grid, ENTERPRISES)
+    assert sheet.rows == [2, 4, 6]
+    assert [(f.rule, f.cell, f.params) for f in findings] == [
+        ("serial_only_rows", "A3", {"count": 2, "first": 3, "last": 5})]
 
 
 def test_the_header_after_a_page_break_with_its_title() -> None:

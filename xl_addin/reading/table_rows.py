@@ -168,8 +168,9 @@ def is_title(row: list[Any]) -> bool:
 def candidates(body: list[list[Any]], last: int, layout: Layout) -> set[int]:
     """The rows among ``body[:last]`` that may be other than plain data, found by whole
     columns at a time: a (sub)total label in the first cells; in the first column a blank,
-    the header's first label, or any text in a column of numbers. (Notes stand under the
-    table: ``reader`` looks at the rows above the end and above each 合计 / 小计 row.)"""
+    the header's first label, or any text in a column of numbers; in a sheet with a 序号
+    column, a row with one cell filled at most. (Notes stand under the table: ``reader``
+    looks at the rows above the end and above each 合计 / 小计 row.)"""
     found: set[int] = set()
     if not last:
         return found
@@ -183,6 +184,8 @@ def candidates(body: list[list[Any]], last: int, layout: Layout) -> set[int]:
     found.update(i for i, v in enumerate(first) if type(v) is str and not v.strip())
     if layout.first_label:
         found.update(_texts_with(first, layout.first_label, text_in_numbers=True))
+    if layout.serial:  # a sheet with a 序号 column: a row with one cell filled at most
+        found.update(i for i, row in enumerate(body[:last]) if row.count("") + 1 >= len(row))
     return found
 
 
