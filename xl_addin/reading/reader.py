@@ -146,9 +146,10 @@ def _formula_markers(archive: zipfile.ZipFile, part: str,
 
 
 def _grid(book: pc.CalamineWorkbook, name: str, path: str = "",
-          merged: dict[str, list[MergedRange]] | None = None) -> tuple[list[list[Any]], int, int]:
-    """The values of sheet ``name``; its merged ranges into ``merged`` when calamine gives
-    them (xlsx, xls; not ods)."""
+          merged: dict[str, list[MergedRange] | None] | None = None
+          ) -> tuple[list[list[Any]], int, int]:
+    """The values of sheet ``name``; its merged ranges into ``merged`` (None where calamine
+    gives none: an .ods, whose ranges ``_ods_merged`` reads)."""
     try:
         sheet = book.get_sheet_by_name(name)
     except pc.CalamineError:
@@ -157,7 +158,7 @@ def _grid(book: pc.CalamineWorkbook, name: str, path: str = "",
         return _grid_openpyxl(path, name)
     if merged is not None:
         ranges = sheet.merged_cell_ranges  # None: not read for this format (ods)
-        merged[name] = None if ranges is None else list(ranges)  # type: ignore[assignment]
+        merged[name] = None if ranges is None else list(ranges)
     rows = sheet.to_python()
     start = sheet.start or (0, 0)
     return rows, start[0], start[1]
@@ -288,8 +289,9 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
                     max(2, len(spec.columns) // 2),
                     header[0].strip() if header and type(header[0]) is str else "")
     rows = _Rows(body, last, by_row, layout)
-    # the rows that may be other than plain data: with a marker, a label, a note's word or a
-    # blank in the first cell, under the header, at the end; the others (nearly all) are data
+    # the rows that may be other than plain data (with a marker, a candidate of
+    # ``table_rows.candidates``, under the header, at the end and above each 合计 / 小计);
+    # the others (nearly all) are data and never looked at one by one
     for offset in sorted(marked_rows | candidates(body, last, layout)):
         if offset < last:
             rows.kind(offset)
@@ -507,7 +509,7 @@ def load_sheets(path: str, display: str, spec: WorkbookSpec | None = None,
         tables = [name for sheet, name in needed if name and sheet.kind == "table"]
         with ThreadPoolExecutor(1, thread_name_prefix="xl-addin-markers") as pool:
             scan = pool.submit(_all_markers, path, tables, inspection)
-            merged: dict[str, list[MergedRange]] = {}
+            merged: dict[str, list[MergedRange] | None] = {}
             grids = {name: _grid(book, name, path, merged) for _, name in needed if name}
             markers = scan.result()
         return Loaded(list(book.sheet_names), grids, markers, _ods_merged(path, merged))
@@ -534,19 +536,19 @@ def _ods_merged(path: str, merged: dict[str, list[MergedRange] | None]
                 tag = elem.tag
                 if tag == f"{t}table":
                     table, row = (elem.get(f"{t}name"), 0) if event == "start" else (None, 0)
-                elif table not in wanted:
-                    continue
                 elif tag == f"{t}table-row":
                     if event == "start":
                         col = 0
                     else:
                         row += int(elem.get(f"{t}number-rows-repeated", "1"))
-                        elem.clear()
+                        elem.clear()  # every sheet's rows, so that memory stays flat
+                elif table not in wanted:
+                    continue
                 elif tag in (f"{t}table-cell", f"{t}covered-table-cell") and event == "end":
                     rows = int(elem.get(f"{t}number-rows-spanned", "1"))
                     cols = int(elem.get(f"{t}number-columns-spanned", "1"))
-                    if rows > 1 or cols > 1:
-                        out.setdefault(table, []).append(  # type: ignore[arg-type]
+                    if table is not None and (rows > 1 or cols > 1):
+                        out.setdefault(table, []).append(
                             ((row, col), (row + rows - 1, col + cols - 1)))
                     col += int(elem.get(f"{t}number-columns-repeated", "1"))
     except (KeyError, OSError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
