@@ -376,9 +376,12 @@ CATALOG.update({
         "Row 1 of each data sheet holds the headers, named and ordered as here; each row "
         "from row 2 is one record. A title row above the headers is accepted."),
     "doc_conv_total": (
-        "表末可以有一行“合计”，不作为数据校验，但其中的合计数应等于各行之和。",
-        "A 合计 (total) row at the bottom is not checked as data, but its totals must "
-        "equal the sums of the rows."),
+        "表中可以有“合计”“小计”行，不作为数据校验，但合计数应等于各行之和，小计数应等于其所辖各行"
+        "（自表头或上一个小计、合计起）之和；表下的填表人、审核人、注、说明等行不计入数据。",
+        "合计 (total) and 小计 (subtotal) rows are not checked as data, but a total must "
+        "equal the sum of the rows, a subtotal the sum of the rows it covers (from the "
+        "header or the last subtotal or total); the 填表人, 审核人, 注, 说明 lines under the "
+        "table are not data."),
     "doc_conv_as_of": (
         "封面的统计日期是各项日期规则的截止日期，状态也按统计日期判定。",
         "The cover's 统计日期 is the as-of date of every date rule and of the computed "
@@ -547,7 +550,8 @@ CATALOG.update({
         "the stock of each 物资名称, added up in 日期 order (入库 adds 数量, 发放 subtracts "
         "it), must never go below 0"),
     "doc_exists_in": ("{column} 应能在 {where} 中找到", "{column} should be listed in {where}"),
-    "doc_totals": ("如有“合计”行，其中 {columns} 应等于各行之和",
-                   "a 合计 (total) row, if any, must give the sums of the rows for {columns}"),
+    "doc_totals": ("如有“合计”“小计”行，其中 {columns} 应等于所辖各行之和",
+                   "a 合计 (total) or 小计 (subtotal) row, if any, must give the sums of the "
+                   "rows it covers for {columns}"),
 })
 # === end of the data dictionary texts ======================================================
