@@ -53,6 +53,14 @@ def _column_sums(ws: Worksheet, letters: str, last: int = 31) -> dict[str, int]:
             for letter in letters}
 
 
+def _total_on_top(book: Workbook) -> None:
+    """总计 right under the header, as many statistical forms have it, then the groups with
+    their 小计 (the first one counting from the 总计 row down)."""
+    rows = _small_rows(book)
+    _rewrite(book[SMALL], [["总计", 960, 940, 20], *rows[0:6], ["小计", 940, 940, 0],
+                           *rows[6:8], ["小 计", 20, 0, 21]])  # 12 + 8 suspended is 20
+
+
 def _spaced_total(book: Workbook) -> None:
     ws = book[ENTERPRISES]
     ws["A32"] = "合  计"  # spaced out to fill the 序号 cell's width
@@ -160,6 +168,10 @@ HABITS: list[Habit] = [
           _grouped_wrong,
           (Expect.of("subtotal_row", SMALL, "B9", "error", column="企业户数", rows="6–8",
                      expected="251"),)),
+    Habit("total_on_top", "总计 under the header, 小计 after each group, the last one's "
+          "暂停营业户数 21 instead of 20", _total_on_top,
+          (Expect.of("subtotal_row", SMALL, "D12", "error", column="暂停营业户数", rows="10–11",
+                     expected="20"),)),
     Habit("total_spaced", "a 合计 row at the end spelt 合  计 in the 序号 cell", _spaced_total),
     Habit("total_in_column_b_wrong", "a 合计 row with its label in 企业名称 and "
           "已上岗人数 ten too many", _total_in_b_wrong,
