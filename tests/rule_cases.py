@@ -160,7 +160,22 @@ class RenameFile:
         return f"saved as {self.name}"
 
 
-Edit = Put | AddRow | InsertBlankRow | DeleteRow | DropSheet | RenameSheet | CopySheet | RenameFile
+@dataclass(frozen=True)
+class Merge:
+    """Merge a range as Excel does (the top-left value stays, the others are cleared)."""
+
+    sheet: str
+    ref: str
+
+    def apply(self, book: Workbook) -> None:
+        book[self.sheet].merge_cells(self.ref)
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.ref} merged"
+
+
+Edit = (Put | AddRow | InsertBlankRow | DeleteRow | DropSheet | RenameSheet | CopySheet | RenameFile
+        | Merge)
 
 
 # --- the workbooks edited -------------------------------------------------------------------
@@ -295,6 +310,19 @@ CASES: list[Case] = [
     Case("missing_field", "layout", Put(COVER, "A4", "填表人"), COVER, None, column="填报人"),
     Case("no_as_of", "layout", clear(COVER, "B3"), COVER, None, column="统计日期"),
     _case("unknown_township", "layout", Put(COVER, "B1", "某某镇")),  # issue 12, 封面
+    # where the table ends, merged cells (reading/table_rows.py): 规模工业企业 has 30 rows
+    Case("subtotal_row", "layout", AddRow(ENTERPRISES, 32, (("B", "小计"), ("H", 1))),
+         ENTERPRISES, "H32"),  # 职工总数 of 30 enterprises is not 1
+    Case("serial_only_rows", "layout", AddRow(ENTERPRISES, 33, (("A", 31),)), ENTERPRISES,
+         "A33"),
+    Case("note_row", "layout", AddRow(ENTERPRISES, 35, (("B", "以上企业均已落实防疫措施，复工复产"
+                                                        "情况良好，特此报告"),)),
+         ENTERPRISES, "B35"),
+    Case("header_repeated", "layout", AddRow(PROJECTS, 11, tuple(zip(
+        "ABCDEFGHIJ", ("序号", "项目名称", "项目代码", "计划开复工月份", "是否开复工", "开复工日期",
+                       "计划用工人数", "到岗人数", "驻企联络员", "联络员电话"), strict=True))),
+         PROJECTS, "A11"),
+    Case("merged_cells", "layout", Merge(ABSORPTION, "A10:A11"), ABSORPTION, "A10"),
     # --- between workbooks (one batch) --------------------------------------------------------
     _case("county_duplicate", "county_other", Put(ENTERPRISES, "C2", HOME_USCC)),
     Case("duplicate_workbook", "county_again", RenameFile("泷泊镇_2020-03-11_再报.xlsx"),

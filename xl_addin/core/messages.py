@@ -217,6 +217,14 @@ CATALOG.update({
     "name_date_mismatch": ("统计日期 {value} 与文件名中的日期 {expected} 不一致", "the reporting date {value} differs from the date in the file name, {expected}"),
     "total_row": ("合计行 {column} 为 {value}，各行之和为 {expected}", "the total row gives {value} for {column}; the rows add up to {expected}"),
 })
+# --- where the table ends and merged cells (reading/table_rows.py, rules/sheet.py) --------
+CATALOG.update({
+    "subtotal_row": ("小计行 {column} 为 {value}，所辖各行（第{rows}行）之和为 {expected}", "the subtotal row gives {value} for {column}; the rows it covers (rows {rows}) add up to {expected}"),
+    "note_row": ("此行只有一段文字（{text}），视为表下说明，未计入数据（本表共{count}行）", "this row holds only a text ({text}): read as a note under the table, not as data ({count} such rows in the sheet)"),
+    "serial_only_rows": ("第{first}–{last}行只填了序号（共{count}行），未计入数据；如有企业漏填，请补全", "rows {first}–{last} have only a 序号 ({count} rows): not counted as data; fill them in if an entry is missing"),
+    "header_repeated": ("第{row}行重复了表头（第{header}行；本表共{count}处），已跳过；请确认下面不是另一张表或另一天的数据", "row {row} repeats the header (row {header}; {count} times in the sheet) and was skipped; make sure what follows is not another table or another day"),
+    "merged_cells": ("合并单元格 {range} 的值 {value} 已作为其所跨每一行的值；建议取消合并并逐行填写", "the merged cells {range} hold {value}, read as the value of each row they span; unmerge them and fill in every row"),
+})
 # --- batches of workbooks --------------------------------------------------------
 CATALOG.update({
     "county_duplicate": ("{column} {value} 同时出现在 {other}", "{column} {value} also appears in {other}"),
@@ -391,9 +399,12 @@ CATALOG.update({
         "Row 1 of each data sheet holds the headers, named and ordered as here; each row "
         "from row 2 is one record. A title row above the headers is accepted."),
     "doc_conv_total": (
-        "表末可以有一行“合计”，不作为数据校验，但其中的合计数应等于各行之和。",
-        "A 合计 (total) row at the bottom is not checked as data, but its totals must "
-        "equal the sums of the rows."),
+        "表中可以有“合计”“小计”行，不作为数据校验，但合计数应等于各行之和，小计数应等于其所辖各行"
+        "（自表头或上一个小计、合计起）之和；表下的填表人、审核人、注、说明等行不计入数据。",
+        "合计 (total) and 小计 (subtotal) rows are not checked as data, but a total must "
+        "equal the sum of the rows, a subtotal the sum of the rows it covers (from the "
+        "header or the last subtotal or total); the 填表人, 审核人, 注, 说明 lines under the "
+        "table are not data."),
     "doc_conv_as_of": (
         "封面的统计日期是各项日期规则的截止日期，状态也按统计日期判定。",
         "The cover's 统计日期 is the as-of date of every date rule and of the computed "
@@ -562,8 +573,9 @@ CATALOG.update({
         "the stock of each 物资名称, added up in 日期 order (入库 adds 数量, 发放 subtracts "
         "it), must never go below 0"),
     "doc_exists_in": ("{column} 应能在 {where} 中找到", "{column} should be listed in {where}"),
-    "doc_totals": ("如有“合计”行，其中 {columns} 应等于各行之和",
-                   "a 合计 (total) row, if any, must give the sums of the rows for {columns}"),
+    "doc_totals": ("如有“合计”“小计”行，其中 {columns} 应等于所辖各行之和",
+                   "a 合计 (total) or 小计 (subtotal) row, if any, must give the sums of the "
+                   "rows it covers for {columns}"),
 })
 # === end of the data dictionary texts ======================================================
 

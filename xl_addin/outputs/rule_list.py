@@ -29,6 +29,7 @@ def sheets_using(spec: WorkbookSpec) -> dict[str, list[str]]:
             add(check.check, sheet.sheet)
         if sheet.totals:
             add("total_row", sheet.sheet)
+            add("subtotal_row", sheet.sheet)
         for column in sheet.columns:
             add(PARSERS[column.type][1], sheet.sheet)
             for rule_id, used in (("required", column.required), ("unique", column.unique),

@@ -27,7 +27,15 @@ from defusedxml import ElementTree as SafeET
 from ..core.normalize import clean_text
 from ..model.findings import Finding, Severity
 from ..model.spec import ColumnSpec, SheetSpec, WorkbookSpec, header_key, load_workbook_spec
-from ..rules.sheet import BLANK_ROWS_INSIDE, MISSING_FIELD, NO_HEADER
+from ..rules.sheet import (
+    BLANK_ROWS_INSIDE,
+    HEADER_REPEATED,
+    MERGED_CELLS,
+    MISSING_FIELD,
+    NO_HEADER,
+    NOTE_ROW,
+    SERIAL_ONLY_ROWS,
+)
 from ..rules.workbook import FORMAT_MISMATCH, MISSING_SHEET
 from .addresses import column_letter, column_number
 from .cell_markers import CellError, Uncalculated
@@ -45,13 +53,34 @@ from .headers import HEADER_SCAN_ROWS, find_header, header_findings
 from .limits import DEFAULT_LIMITS, Limits, size_text
 from .package import NS_MAIN, WORKBOOK_PART, sheet_parts
 from .sheet_names import match_sheets
+from .table_rows import (
+    LEADING_ROWS,
+    SERIAL_KEY,
+    Kind,
+    Layout,
+    candidates,
+    classify,
+    is_blank_row,
+    is_title,
+)
 
-TOTAL_LABELS = frozenset({"合计", "总计", "合计:", "总合计"})
+MergedRange = tuple[tuple[int, int], tuple[int, int]]  # 0-based (top, left), (bottom, right)
 
 
 def _if_required(column: ColumnSpec) -> Severity:
     """A missing column or field: an 错误 when it is required, else a 警告."""
     return Severity.ERROR if column.required else Severity.WARNING
+
+
+@dataclass(frozen=True)
+class SummedRow:
+    """A 合计 or 小计 row: its Excel row, its raw values by header, and the data rows it
+    covers as a slice of ``SheetData.rows`` (a 合计 covers them all)."""
+
+    row: int
+    subtotal: bool
+    values: dict[str, Any]
+    covers: tuple[int, int | None]
 
 
 @dataclass
@@ -64,9 +93,10 @@ class SheetData:
     columns: dict[str, int] = field(default_factory=dict)  # header -> 0-based column
     rows: list[int] = field(default_factory=list)  # 1-based Excel row of each data row
     data: dict[str, list[Any]] = field(default_factory=dict)  # header -> raw values
-    total_row: int | None = None
+    total_row: int | None = None  # the (last) 合计 row
     total: dict[str, Any] = field(default_factory=dict)
     header_cells: dict[str, str] = field(default_factory=dict)  # header -> its cell (A1)
+    summed: list[SummedRow] = field(default_factory=list)  # every 合计 and 小计 row
 
     def address(self, header: str, index: int) -> str:
         return f"{column_letter(self.columns[header])}{self.rows[index]}"
@@ -129,8 +159,11 @@ def _formula_markers(archive: zipfile.ZipFile, part: str,
     return markers
 
 
-def _grid(book: pc.CalamineWorkbook, name: str, path: str = "", fmt: str = XLSX
+def _grid(book: pc.CalamineWorkbook, name: str, path: str = "", fmt: str = XLSX,
+          merged: dict[str, list[MergedRange] | None] | None = None
           ) -> tuple[list[list[Any]], int, int]:
+    """The values of sheet ``name``; its merged ranges into ``merged`` (None where calamine
+    gives none: an .ods, whose ranges ``_ods_merged`` reads)."""
     try:
         sheet = book.get_sheet_by_name(name)
     except pc.CalamineError:
@@ -139,6 +172,9 @@ def _grid(book: pc.CalamineWorkbook, name: str, path: str = "", fmt: str = XLSX
         # e.g. a newer error value (#SPILL!, #CALC!) that calamine refuses: read this sheet
         # with openpyxl instead, slower but complete
         return _grid_openpyxl(path, name)
+    if merged is not None:
+        ranges = sheet.merged_cell_ranges  # None: not read for this format (ods)
+        merged[name] = None if ranges is None else list(ranges)
     rows = sheet.to_python()
     start = sheet.start or (0, 0)
     return rows, start[0], start[1]
@@ -214,27 +250,16 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _is_total(row: list[Any]) -> bool:
-    for value in row[:4]:
-        if type(value) is str and ("合" in value or "总" in value) and header_key(
-                value) in TOTAL_LABELS:
-            return True
-    return False
-
-
-def _is_blank_row(row: list[Any]) -> bool:
-    first = row[0] if row else ""
-    if first != "" and (type(first) is not str or first.strip()):
-        return False  # the usual data row: decided by its first cell
-    return row.count("") == len(row) or all(_blank(v) for v in row)
 
 
 def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
                     markers: dict[tuple[int, int], Any], name: str, spec: SheetSpec,
-                    display: str, findings: list[Finding]) -> SheetData:
+                    display: str, findings: list[Finding],
+                    merged: list[MergedRange] | None = None) -> SheetData:
     """One data sheet from its grid of values: ``grid[0][0]`` is the cell at 0-based
     (``row0``, ``col0``); blank cells are ``""``. ``markers`` maps 0-based (row, col) of
-    the workbook to ``CellError``/``Uncalculated`` for cells the grid shows as blank."""
+    the workbook to ``CellError``/``Uncalculated`` for cells the grid shows as blank;
+    ``merged`` lists the merged ranges of the sheet, 0-based ((top, left), (bottom, right))."""
     sheet = SheetData(spec, name)
     header = find_header(grid, spec)  # reading/headers.py: one row or two, as written
     if header is None:
@@ -263,59 +288,190 @@ def table_from_grid(grid: list[list[Any]], row0: int, col0: int,
         by_row.setdefault(r - row0 - first, []).append((c - col0, marker))
     marked_rows = set(by_row)
     last = len(body)
-    while last and _is_blank_row(body[last - 1]) and (last - 1) not in marked_rows:
+    while last and is_blank_row(body[last - 1]) and (last - 1) not in marked_rows:
         last -= 1
+    top = grid[header.first]  # the header's first row (a two-row header's parents)
+    layout = Layout(tuple(sorted(found.values())),
+                    tuple(found[c.name] for c in spec.columns
+                          if c.key == SERIAL_KEY and c.name in found),
+                    frozenset(header_key(c.name) for c in spec.columns),
+                    max(2, len(spec.columns) // 2),
+                    top[0].strip() if top and type(top[0]) is str else "")
+    rows = _Rows(body, last, by_row, layout)
+    # the rows that may be other than plain data (with a marker, a candidate of
+    # ``table_rows.candidates``, under the header, at the end and above each 合计 / 小计);
+    # the others (nearly all) are data and never looked at one by one
+    for offset in sorted(marked_rows | candidates(body, last, layout)):
+        if offset < last:
+            rows.kind(offset)
+    rows.leading()
+    rows.before(last)
+    for offset in [o for o, k in rows.kinds.items() if k in (Kind.TOTAL, Kind.SUBTOTAL)]:
+        rows.before(offset)
+    for offset in [o for o, k in rows.kinds.items() if k is Kind.HEADER]:
+        if offset and rows.is_data(offset - 1) and is_title(rows.row(offset - 1)):
+            rows.kinds[offset - 1] = Kind.TITLE
+    spans = _merged_data(merged or [], rows, row0 + first, col0)
     kept: list[list[Any]] = []
     blank_inside = 0
-    # the rows that may be other than plain data: with a marker, a 合计 label, or a blank
-    # first cell; the others (nearly all) are kept as they are
-    special = marked_rows | _total_candidates(body, last)
-    if last and body[0]:
-        special.update(i for i, v in enumerate(map(itemgetter(0), body[:last]))
-                       if type(v) is str and not v.strip())
-    else:
-        special.update(range(last))
-    for offset in range(last):
-        row = body[offset]
-        if offset in special:
-            if offset in marked_rows:
-                row = list(row)
-                for c, marker in by_row[offset]:
-                    if _blank(row[c]):
-                        row[c] = marker
-            if _is_total(row):
-                sheet.total_row = first + offset + row0 + 1
-                sheet.total = {h: (row[c] if c < len(row) else None) for h, c in found.items()}
-                continue
-            if _is_blank_row(row):
-                blank_inside += 1
-                continue
-        sheet.rows.append(first + offset + row0 + 1)
-        kept.append(row)
+    since = 0  # index in kept of the first data row a 小计 covers
+    serial_only: list[int] = []
+    long_text: list[int] = []
+    headers: list[int] = []  # Excel rows of the header repeated
+    kinds = rows.kinds
+    last_data = last - 1
+    while last_data >= 0 and kinds.get(last_data, Kind.DATA) is not Kind.DATA:
+        last_data -= 1
+    base = first + row0 + 1  # Excel row of body[0]
+    done = 0  # body rows up to here are placed
+    for offset in sorted(o for o in kinds if o < last):
+        kind = kinds[offset]
+        if done < offset:  # the plain data rows in between, as they are
+            kept.extend(body[done:offset])
+            sheet.rows.extend(range(base + done, base + offset))
+        done = offset + 1
+        row = rows.row(offset)
+        excel_row = base + offset
+        if kind is Kind.DATA:
+            sheet.rows.append(excel_row)
+            kept.append(row)
+        elif kind is Kind.TOTAL or kind is Kind.SUBTOTAL:
+            values = {h: (row[c] if c < len(row) else None) for h, c in found.items()}
+            covers = (0, None) if kind is Kind.TOTAL else (since, len(kept))
+            sheet.summed.append(SummedRow(excel_row, kind is Kind.SUBTOTAL, values, covers))
+            since = len(kept)
+            if kind is Kind.TOTAL:
+                sheet.total_row, sheet.total = excel_row, values
+        elif kind is Kind.BLANK:
+            blank_inside += offset < last_data
+        elif kind is Kind.SERIAL_ONLY:
+            serial_only.append(offset)
+        elif kind is Kind.LONG_TEXT:
+            long_text.append(offset)
+        elif kind is Kind.HEADER:
+            headers.append(excel_row)
+    if done < last:
+        kept.extend(body[done:last])
+        sheet.rows.extend(range(base + done, base + last))
     if blank_inside:
         findings.append(BLANK_ROWS_INSIDE.finding(display, name,
                                                   params={"count": blank_inside}))
+    if serial_only:
+        top, bottom = base + serial_only[0], base + serial_only[-1]
+        cell = f"{column_letter(layout.serial[0] + col0)}{top}"
+        findings.append(SERIAL_ONLY_ROWS.finding(display, name, cell, top, params={
+            "count": len(serial_only), "first": top, "last": bottom}))
+    for excel_row in headers[:1]:
+        findings.append(HEADER_REPEATED.finding(
+            display, name, f"{column_letter(layout.columns[0] + col0)}{excel_row}", excel_row,
+            params={"row": excel_row, "header": sheet.header_row, "count": len(headers)}))
+    for offset in long_text[:1]:
+        excel_row = base + offset
+        c, text = next((c, v) for c, v in enumerate(rows.row(offset)) if not _blank(v))
+        findings.append(NOTE_ROW.finding(display, name, f"{column_letter(c + col0)}{excel_row}",
+                                         excel_row, value=text, params={
+                                             "count": len(long_text), "text": _excerpt(text)}))
+    for span in spans:
+        findings.append(MERGED_CELLS.finding(display, name, span.cell, span.row,
+                                             column=_header_at(found, span.column - col0),
+                                             value=span.value,
+                                             params={"range": span.range,
+                                                     "value": _excerpt(span.value)}))
     width = len(kept[0]) if kept else 0
     sheet.data = {h: (list(map(itemgetter(c), kept)) if c < width else [None] * len(kept))
                   for h, c in found.items()}
     return sheet
 
 
-def _total_candidates(body: list[list[Any]], last: int) -> set[int]:
-    """The rows among ``body[:last]`` whose first cells hold a 合 or a 总: the only ones
-    that can be a 合计 row. A column of text is searched as one string first."""
-    found: set[int] = set()
-    width = min(4, len(body[0]) if body else 0)
-    for c in range(width):
-        column = list(map(itemgetter(c), body[:last]))
-        try:
-            joined = "".join(column)
-        except TypeError:  # not all text
-            joined = "合"
-        if "合" in joined or "总" in joined:
-            found.update(i for i, v in enumerate(column)
-                         if type(v) is str and ("合" in v or "总" in v))
-    return found
+def _excerpt(value: Any, length: int = 20) -> str:
+    text = str(value).strip()
+    return text if len(text) <= length else text[:length] + "…"
+
+
+def _header_at(found: dict[str, int], column: int) -> str | None:
+    return next((h for h, c in found.items() if c == column), None)
+
+
+class _Rows:
+    """The body's rows as the classification sees them (markers filled in), and the kind
+    of each row looked at (a row never looked at is data)."""
+
+    def __init__(self, body: list[list[Any]], last: int,
+                 by_row: dict[int, list[tuple[int, Any]]], layout: Layout) -> None:
+        self.body, self.last, self.by_row, self.layout = body, last, by_row, layout
+        self.kinds: dict[int, Kind] = {}
+        self.fixed: dict[int, list[Any]] = {}
+
+    def row(self, offset: int) -> list[Any]:
+        if offset in self.fixed:
+            return self.fixed[offset]
+        row = self.body[offset]
+        if offset in self.by_row:
+            row = list(row)
+            for c, marker in self.by_row[offset]:
+                if _blank(row[c]):
+                    row[c] = marker
+        self.fixed[offset] = row
+        return row
+
+    def kind(self, offset: int, leading: bool = False) -> Kind:
+        if offset not in self.kinds:
+            self.kinds[offset] = classify(self.row(offset), self.layout, leading)
+        return self.kinds[offset]
+
+    def is_data(self, offset: int) -> bool:
+        return self.kind(offset) is Kind.DATA
+
+    def leading(self) -> None:
+        """The rows under the header up to the first data row, where a 栏次 row stands."""
+        for offset in range(min(LEADING_ROWS, self.last)):
+            self.kinds.pop(offset, None)
+            if self.kind(offset, leading=True) is Kind.DATA:
+                break
+
+    def before(self, end: int) -> None:
+        """The rows above ``end`` up to the nearest data row (pre-numbered rows, notes and
+        blank rows gather at the end of a table and before its 合计 / 小计 rows)."""
+        offset = end - 1
+        while offset >= 0 and not self.is_data(offset):
+            offset -= 1
+
+
+@dataclass(frozen=True)
+class _Span:
+    cell: str  # the merged range's top-left cell
+    row: int
+    column: int  # 0-based column of the workbook
+    range: str
+    value: Any
+
+
+def _merged_data(merged: list[MergedRange], rows: _Rows, top: int, col0: int) -> list[_Span]:
+    """Fill the cells merged away under a data row's value: a value merged over several
+    rows is the value of each data row it covers. ``top``: 0-based row of ``body[0]``."""
+    spans: list[_Span] = []
+    for (r1, c1), (r2, c2) in sorted(merged):
+        start, stop = r1 - top, min(r2 - top, rows.last - 1)
+        c = c1 - col0
+        if r2 <= r1 or start < 0 or start >= stop or c < 0 or not rows.is_data(start):
+            continue  # one row, or not in the data (title, header, notes below the table)
+        value = rows.row(start)[c] if c < len(rows.row(start)) else ""
+        if _blank(value):
+            continue
+        filled = False
+        for offset in range(start + 1, stop + 1):
+            if not rows.is_data(offset):
+                continue
+            row = rows.row(offset)
+            if c < len(row) and _blank(row[c]):
+                if row is rows.body[offset]:
+                    row = rows.fixed[offset] = list(row)
+                row[c] = value
+                filled = True
+        if filled:
+            ref = f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"
+            spans.append(_Span(f"{column_letter(c1)}{r1 + 1}", r1 + 1, c1, ref, value))
+    return spans
 
 
 def _cover_label(text: str) -> tuple[str, str | None]:
@@ -366,6 +522,7 @@ class Loaded:
     grids: dict[str, Grid]
     markers: dict[str, dict[tuple[int, int], Any]]
     format: str = XLSX  # what the content is (guard.XLSX / XLS / ODS)
+    merged: dict[str, list[MergedRange]] = field(default_factory=dict)  # 0-based, by sheet
 
 
 def load_sheets(path: str, display: str, spec: WorkbookSpec | None = None,
@@ -384,9 +541,52 @@ def load_sheets(path: str, display: str, spec: WorkbookSpec | None = None,
             names = tables = list(book.sheet_names)
         with ThreadPoolExecutor(1, thread_name_prefix="xl-addin-markers") as pool:
             scan = pool.submit(_all_markers, path, tables, inspection)
-            grids = {name: _grid(book, name, path, inspection.format) for name in names}
+            merged: dict[str, list[MergedRange] | None] = {}
+            grids = {name: _grid(book, name, path, inspection.format, merged) for name in names}
             markers = scan.result()
-        return Loaded(list(book.sheet_names), grids, markers, inspection.format)
+        return Loaded(list(book.sheet_names), grids, markers, inspection.format,
+                      _ods_merged(path, merged))
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merged(path: str, merged: dict[str, list[MergedRange] | None]
+                ) -> dict[str, list[MergedRange]]:
+    """``merged`` with the ranges calamine does not give (None: an OpenDocument sheet) read
+    from ``content.xml``: the cells with ``table:number-rows-spanned`` or
+    ``-columns-spanned``, at 0-based positions counted over repeated rows and cells."""
+    wanted = {name for name, ranges in merged.items() if ranges is None}
+    out = {name: ranges for name, ranges in merged.items() if ranges}
+    if not wanted:
+        return out
+    t = _ODS_TABLE
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            table: str | None = None
+            row = col = 0
+            for event, elem in SafeET.iterparse(content, events=("start", "end")):
+                tag = elem.tag
+                if tag == f"{t}table":
+                    table, row = (elem.get(f"{t}name"), 0) if event == "start" else (None, 0)
+                elif tag == f"{t}table-row":
+                    if event == "start":
+                        col = 0
+                    else:
+                        row += int(elem.get(f"{t}number-rows-repeated", "1"))
+                        elem.clear()  # every sheet's rows, so that memory stays flat
+                elif table not in wanted:
+                    continue
+                elif tag in (f"{t}table-cell", f"{t}covered-table-cell") and event == "end":
+                    rows = int(elem.get(f"{t}number-rows-spanned", "1"))
+                    cols = int(elem.get(f"{t}number-columns-spanned", "1"))
+                    if table is not None and (rows > 1 or cols > 1):
+                        out.setdefault(table, []).append(
+                            ((row, col), (row + rows - 1, col + cols - 1)))
+                    col += int(elem.get(f"{t}number-columns-repeated", "1"))
+    except (KeyError, OSError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
+        pass  # no content.xml, or one that cannot be read: no ranges (cells read as blank)
+    return out
 
 
 def _all_markers(path: str, names: list[str], inspection: Inspection
@@ -457,7 +657,8 @@ def read_workbook(path: str | os.PathLike[str], display: str | None = None,
     loaded = load_sheets(path, display, spec, limits)
     with _as_read_error(path, display, limits):
         data = read_grids(loaded.sheet_names, loaded.grids.pop, display, spec,  # freed once read
-                          lambda name: loaded.markers.get(name, {}))
+                          lambda name: loaded.markers.get(name, {}),
+                          lambda name: loaded.merged.get(name, []))
     data.path = path
     promised = SUFFIX_FORMATS.get(os.path.splitext(display)[1].lower())
     if promised and promised != loaded.format:
@@ -480,12 +681,13 @@ Grid = tuple[list[list[Any]], int, int]  # values, 0-based row and column of val
 
 def read_grids(sheet_names: list[str], load: Callable[[str], Grid], display: str,
                spec: WorkbookSpec | None = None,
-               markers: Callable[[str], dict[tuple[int, int], Any]] | None = None
+               markers: Callable[[str], dict[tuple[int, int], Any]] | None = None,
+               merged: Callable[[str], list[MergedRange]] | None = None
                ) -> WorkbookData:
     """Read a standard workbook sheet by sheet: ``load(name)`` returns the grid of one sheet
     (from a file, or the values of a workbook open in Excel) and is called once for each
     sheet the checks need, and never for the others; ``markers(name)`` gives the error and
-    uncalculated-formula cells a grid reads as blank."""
+    uncalculated-formula cells a grid reads as blank; ``merged(name)`` the merged ranges."""
     spec = spec or load_workbook_spec()
     findings: list[Finding] = []
     cover = None
@@ -503,9 +705,9 @@ def read_grids(sheet_names: list[str], load: Callable[[str], Grid], display: str
         else:
             sheets[sheet_spec.key] = table_from_grid(
                 grid, row0, col0, markers(actual) if markers else {}, actual, sheet_spec,
-                display, findings)
+                display, findings, merged(actual) if merged else None)
     return WorkbookData(display, display, cover, sheets, findings)
 
 
-__all__ = ["Grid", "ReadError", "SheetData", "WorkbookData", "column_letter", "cover_from_grid",
-           "read_grids", "read_workbook", "table_from_grid"]
+__all__ = ["Grid", "MergedRange", "ReadError", "SheetData", "SummedRow", "WorkbookData",
+           "column_letter", "cover_from_grid", "read_grids", "read_workbook", "table_from_grid"]

@@ -1,5 +1,7 @@
 """Rules of a sheet as a whole: its header and fields (the reader applies them), its 合计
-row against the sum of its rows, and the running stock of 防疫物资 in date order."""
+and 小计 rows against the sum of the rows they cover, the rows that are not data (notes,
+pre-numbered rows, a repeated header, merged cells), and the running stock of 防疫物资 in
+date order."""
 
 from __future__ import annotations
 
@@ -45,6 +47,20 @@ SHEET_AMBIGUOUS = declare("sheet_ambiguous", Scope.WORKBOOK, Source.LAYOUT, E,
                           "its copy): the closer name is read")
 declare("total_row", Scope.SHEET, Source.SCHEMA, E,
         "a 合计 row's figure differs from the sum of the rows (the sheet's ``totals:``)")
+
+# --- where the table ends (reading/table_rows.py; docs/real-workbooks.md) --------------------
+declare("subtotal_row", Scope.SHEET, Source.SCHEMA, E,
+        "a 小计 row's figure differs from the sum of the rows it covers, since the header or "
+        "the last 小计 / 合计 (the sheet's ``totals:``)")
+NOTE_ROW = declare("note_row", Scope.SHEET, Source.LAYOUT, W,
+                   "a row whose only cell is a long text, read as a note (skipped); one per "
+                   "sheet")
+SERIAL_ONLY_ROWS = declare("serial_only_rows", Scope.SHEET, Source.LAYOUT, W,
+                           "rows with only a 序号 filled in (skipped); one per sheet")
+HEADER_REPEATED = declare("header_repeated", Scope.SHEET, Source.LAYOUT, W,
+                          "the header row again inside the table (skipped); one per sheet")
+MERGED_CELLS = declare("merged_cells", Scope.SHEET, Source.LAYOUT, W,
+                       "a value merged over several data rows, read as the value of each row")
 
 STOCK_COLUMNS = ("日期", "物资名称", "收支", "数量")
 

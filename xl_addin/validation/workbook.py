@@ -181,24 +181,32 @@ class _SheetRun:
         self.finding(tag.column, i, tag.rule, tag.severity, params, value, expected)
 
     def _total_row(self, df: pd.DataFrame) -> None:
+        """Each 合计 row against the sum of every row, each 小计 row against the rows it
+        covers (``SummedRow.covers``): an 错误 at each figure that differs."""
         sheet = self.sheet
-        if sheet.total_row is None:
-            return
-        for name in self.spec.totals:
-            if name not in sheet.total or name not in df:
-                continue
-            coerced = coerce_column([sheet.total[name]], self.spec.by_name[name].type)
-            given = coerced.values[0]
-            if given is None:
-                continue
-            total = df[name].sum()
-            if abs(float(given) - float(total)) > 0.005:
-                cell = f"{column_letter(sheet.columns[name])}{sheet.total_row}"
+        for summed in sheet.summed:
+            start, stop = summed.covers
+            part = df.iloc[start:stop]
+            rows = sheet.rows[start:stop]
+            for name in self.spec.totals:
+                if name not in summed.values or name not in df:
+                    continue
+                coerced = coerce_column([summed.values[name]], self.spec.by_name[name].type)
+                given = coerced.values[0]
+                if given is None:
+                    continue
+                total = part[name].sum()
+                if abs(float(given) - float(total)) <= 0.005:
+                    continue
+                cell = f"{column_letter(sheet.columns[name])}{summed.row}"
                 expected = shown(python_value(total))
-                self.findings.append(rule("total_row").finding(
-                    self.result.display, sheet.name, cell, sheet.total_row, name,
-                    {"column": name, "value": shown(given), "expected": expected},
-                    shown(given), expected))
+                params = {"column": name, "value": shown(given), "expected": expected}
+                if summed.subtotal:
+                    params["rows"] = f"{rows[0]}–{rows[-1]}" if rows else "—"
+                self.findings.append(rule("subtotal_row" if summed.subtotal else "total_row")
+                                     .finding(self.result.display, sheet.name, cell,
+                                              summed.row, name, params, shown(given),
+                                              expected))
 
 
 def _read_cover(result: ValidatedWorkbook, cover: CoverData | None, policy: Policy,
