@@ -217,3 +217,39 @@ def test_byte_identical_copies_count_once(tmp_path: Path) -> None:
     data = _summary_with_duplicates(tmp_path)
     assert data["counts"]["enterprises"] == enterprises(DEMO / HOME)[0]
     assert data["townships_reported"] == ["泷泊镇"] and len(data["townships"]) == 1
+
+
+def test_a_workbook_with_errors_is_named_in_the_notes_and_the_json(tmp_path: Path) -> None:
+    """Its figures are added, but the clerk reading the bulletin is told which workbook
+    has 错误 (a value refused is not added: the figure may be short)."""
+    book = openpyxl.load_workbook(DEMO / HOME)
+    book[ENTERPRISES]["H2"] = -5  # 职工总数 negative: an 错误
+    book.save(tmp_path / HOME)
+    shutil.copy(DEMO / "江村镇_2020-03-11.xlsx", tmp_path)
+    result = CliRunner().invoke(main, ["summary", str(tmp_path), "--no-cache"])
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if "有错误" in line]
+    assert len(lines) == 1 and HOME in lines[0] and "江村镇" not in lines[0], result.stdout
+    data = json.loads(CliRunner().invoke(main, ["summary", str(tmp_path), "--format", "json",
+                                                "--no-cache"]).stdout)
+    (entry,) = data["workbooks_with_errors"]
+    assert entry["workbook"].endswith(HOME) and entry["errors"] >= 1
+
+
+def test_many_workbooks_of_other_days_are_said_in_one_line(tmp_path: Path) -> None:
+    """A campaign folder holds every day: the notes say how many and which days in one
+    line instead of naming each workbook; the JSON still lists every one."""
+    days = [dt.date(2020, 3, d) for d in range(2, 11)]  # 9 earlier days of 泷泊镇
+    for day in days:
+        book = openpyxl.load_workbook(DEMO / HOME)
+        book["封面"]["B3"] = dt.datetime(day.year, day.month, day.day)
+        book.save(tmp_path / f"泷泊镇_{day.isoformat()}.xlsx")
+    shutil.copy(DEMO / HOME, tmp_path / HOME)
+    result = CliRunner().invoke(main, ["summary", str(tmp_path), "--no-cache"])
+    notes = [line for line in result.stdout.splitlines() if "统计日期不同" in line]
+    assert notes == ["未计入汇总（统计日期不同）：另有9个工作簿，"
+                     "2020-03-02至2020-03-10共9个统计日期"]
+    data = json.loads(CliRunner().invoke(main, ["summary", str(tmp_path), "--format", "json",
+                                                "--no-cache"]).stdout)
+    assert sorted(w["as_of"] for w in data["workbooks_not_used"]) == [
+        d.isoformat() for d in days]

@@ -46,6 +46,9 @@ class CountySummary:
     superseded: dict[str, str] = field(default_factory=dict)
     # the county's bulletin template (summary --bulletin-template); None: the default one
     bulletin_template: str | None = None
+    # the workbooks used that have 错误 (those of the rules between workbooks included):
+    # display -> how many; their figures are added but may be incomplete
+    errors: dict[str, int] = field(default_factory=dict)
 
     @property
     def reported(self) -> list[str]:
@@ -78,18 +81,34 @@ class CountySummary:
                     expected=len(self.expected), missing="、".join(self.missing))
 
     def notes(self, lang: Lang = "zh") -> list[str]:
-        """What the summary leaves out: the townships missing, the workbooks of other days."""
+        """What the summary leaves out or cannot vouch for: the townships missing, the
+        workbooks used that have 错误, the workbooks of other days (one line for many: a
+        campaign folder holds every day), the workbooks replaced by a newer one."""
         lines = []
         if self.missing:
             lines.append(text("summary_missing", lang, count=len(self.missing),
                               townships="、".join(self.missing)))
+        if self.errors:
+            lines.append(text("summary_with_errors", lang, count=len(self.errors),
+                              workbooks="、".join(
+                                  text("summary_errors_of", lang, workbook=name, errors=n)
+                                  for name, n in self.errors.items())))
+        other_days = [r for r in self.not_used if r.display not in self.superseded]
+        if len(other_days) > OTHER_DAYS_LISTED:
+            dated = sorted({r.as_of for r in other_days if r.as_of})
+            undated = [r for r in other_days if not r.as_of]
+            if dated:
+                lines.append(text("summary_other_days", lang,
+                                  count=len(other_days) - len(undated), days=len(dated),
+                                  first=dated[0].isoformat(), last=dated[-1].isoformat()))
+            other_days = undated
         for result in self.not_used:
             if result.display in self.superseded:
                 lines.append(text("summary_superseded", lang, workbook=result.display,
                                   newer=self.superseded[result.display]))
-                continue
-            lines.append(text("summary_not_used", lang, workbook=result.display,
-                              date=_day(result.as_of, lang)))
+            elif result in other_days:
+                lines.append(text("summary_not_used", lang, workbook=result.display,
+                                  date=_day(result.as_of, lang)))
         return lines
 
     def shown_rates(self) -> dict[str, str]:
@@ -124,6 +143,8 @@ class CountySummary:
             "workbooks_not_used": [{"workbook": r.display,
                                     "as_of": r.as_of.isoformat() if r.as_of else None}
                                    for r in self.not_used],
+            "workbooks_with_errors": [{"workbook": name, "errors": n}
+                                      for name, n in self.errors.items()],
             "townships": [{"township": t.township, "workbook": t.display,
                            "counts": {k: _plain(v) for k, v in t.counts.items()},
                            "rates": {r.key: format_rate(r, v) for r, v in
@@ -136,6 +157,11 @@ class CountySummary:
             "bulletin_paragraphs": paragraphs,
             "bulletin_figures": {k: _plain(v) for k, v in self.bulletin_figures().items()},
         }
+
+
+# Up to this many workbooks of other days are named one by one in the notes; more (a campaign
+# folder) are said in one line with their dates (JSON lists every one).
+OTHER_DAYS_LISTED = 5
 
 
 def _plain(value: Any) -> Any:
@@ -166,8 +192,9 @@ def county_summary(batch: Batch, month: str | None = None,
     division = cover_label("division_code")
     used.sort(key=lambda r: (r.cover.get(division) or "", r.township or ""))
     counts = add_counts([r.counts for r in used])
+    errors = {r.display: batch.errors_of(r) for r in used if batch.errors_of(r)}
     return CountySummary(as_of, chosen, used, counts, compute_rates(counts),
-                         batch.townships, not_used, superseded)
+                         batch.townships, not_used, superseded, errors=errors)
 
 
 def build_workbook(summary: CountySummary, batch: Batch, lang: Lang = "zh",
