@@ -569,3 +569,15 @@ def test_a_resubmission_from_the_cache_is_chosen_by_its_own_modification_time(
     warm = run([older / HOME, newer / HOME])
     assert sent == []  # both from the one entry
     assert warm.superseded == {str(older / HOME): str(newer / HOME)}
+
+
+def test_a_digest_whose_digits_look_like_a_mobile_number_is_not_private() -> None:
+    """The day rules match 吸纳就业补贴 rows by a hex digest of the 身份证号; its digits
+    may read as a mobile number, which must not keep the outcome out of the cache, while a
+    real number beside letters still does."""
+    refuse = cache_module._refuse_private
+    refuse('{"matches": ["edb5fd17243377882f7cea46aaa3e6f2"]}')  # a digest: stored
+    for body in ('{"v": "13907461234"}', '{"v": "Tel13907461234"}', '{"v": "电话13907461234"}',
+                 '{"v": "edb5fd17243377882f7c"}'):  # too short for a digest
+        with pytest.raises(cache_module.Unstorable):
+            refuse(body)
