@@ -227,6 +227,35 @@ def test_check_finds_only_the_planted_faults_on_sample_days(campaign):
     assert warnings == []
 
 
+def test_check_of_the_whole_campaign_finds_exactly_the_planted_faults(campaign, manifest):
+    """Every day at once, as README's main command runs it: each planted fault at its
+    place (from the manifest, written when the files were made), and nothing else — no
+    false alarm from the rules between reporting days on the 30 days that agree."""
+    faults = {f["kind"]: f for f in manifest["faults"]}
+    late, resubmitted = faults["township_late"], faults["resubmission"]
+    deleted, reopened = faults["row_deleted"], faults["closed_reopened"]
+
+    def name(f: dict) -> str:
+        return f"{f['township']}_{f['day']}.xlsx"
+
+    batch = check_paths([str(campaign)], jobs=2)
+    found = sorted((Path(f.workbook).name if f.workbook else None, f.sheet, f.cell, f.rule,
+                    f.severity.value) for f in batch.all_findings)
+    assert found == sorted([
+        (None, None, None, "township_missing", "warning"),  # 麻江镇 on its late day
+        (resubmitted["workbook"], "规模工业企业", resubmitted["cell"], "le", "error"),
+        (resubmitted["workbook"], None, None, "duplicate_workbook", "warning"),
+        (resubmitted["newer"], None, None, "duplicate_workbook", "warning"),
+        (name(deleted), "安全隐患台账", None, "day_row_gone", "error"),
+        (name(reopened), "安全隐患台账", reopened["cell"], "day_reopened", "error"),
+    ]), found
+    missing = next(f for f in batch.all_findings if f.rule == "township_missing")
+    assert late["township"] in missing.message() and late["day"] in str(missing.params)
+    gone = next(f for f in batch.all_findings if f.rule == "day_row_gone")
+    assert deleted["key"] in gone.message()
+    assert batch.exit_code == 1
+
+
 # --- between days: nothing but the planted faults -----------------------------------
 
 REGISTERS = {  # sheet -> the key of a row (the issue's list)

@@ -245,6 +245,25 @@ def _two_rows(words: Vocabulary, top: Sequence[str], sub: Sequence[str], r: int)
     return pair
 
 
+def _units_below(words: Vocabulary, keys: Sequence[str], found: Found, r: int
+                 ) -> Found | None:
+    """``found`` with the units of row ``r`` applied to the columns above them, when that
+    row holds units only (None otherwise: a data row). A column whose header named a unit
+    already keeps it; the others are judged by the unit below (at the unit's cell)."""
+    units = {c: _unit_token(words, key) for c, key in enumerate(keys) if key}
+    if not units or None in units.values():
+        return None
+    out = dict(found)
+    for name, (_row, c, match) in found.items():
+        unit = units.get(c)
+        if unit is None or match.unit is not None:
+            continue
+        how = "unit" if match.how == "exact" else match.how
+        out[name] = (r, c, HeaderMatch(match.column, how, unit,
+                                       words._verdict(match.column, unit)))
+    return out
+
+
 def find_header(rows: list[list[Any]], spec: SheetSpec) -> Header | None:
     """The header of a data sheet's grid, or None when no row (or pair of rows) among the
     first ``HEADER_SCAN_ROWS`` names at least half of the standard columns (and two)."""
@@ -288,6 +307,12 @@ def find_header(rows: list[list[Any]], spec: SheetSpec) -> Header | None:
     if best is None:
         return None
     first, last, found, pair = best
+    if pair is not None and not pair.units_only and last + 1 < len(rows):
+        # a row of units under a header of two rows (a title, parents, children, units:
+        # a county's paper form): the units qualify the columns above them
+        qualified = _units_below(words, key_row(last + 1), found, last + 1)
+        if qualified is not None:
+            found, last = qualified, last + 1
     header = Header(first, last, found)
     parents = pair.parents if pair else set()
     used = {(r, c) for r, c, _ in found.values()} | {(first, p) for p in parents}
