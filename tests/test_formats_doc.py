@@ -242,11 +242,14 @@ def test_check_junit_elements_and_attributes_are_the_documented_ones(batch: Batc
 
 
 def test_summary_json_keys_are_the_documented_ones(tmp_path: Path) -> None:
-    """Every key, those of what a summary leaves out included: the demo without 麻江镇,
-    and 泷泊镇 of another day."""
+    """Every key, those of what a summary leaves out or cannot vouch for included: the
+    demo without 麻江镇, 泷泊镇 of another day, and 江村镇 with an 错误."""
     for book in DEMO.glob("*.xlsx"):
-        if not book.name.startswith("麻江镇"):
+        if not book.name.startswith(("麻江镇", "江村镇")):
             shutil.copy(book, tmp_path / book.name)
+    wrong = openpyxl.load_workbook(DEMO / "江村镇_2020-03-11.xlsx")
+    wrong["规模工业企业"]["H2"] = -1  # 职工总数 negative
+    wrong.save(tmp_path / "江村镇_2020-03-11.xlsx")
     other_day = openpyxl.load_workbook(DEMO / "泷泊镇_2020-03-11.xlsx")
     other_day["封面"]["B3"] = dt.datetime(2020, 3, 10)
     other_day.save(tmp_path / "泷泊镇_2020-03-10.xlsx")
@@ -254,6 +257,7 @@ def test_summary_json_keys_are_the_documented_ones(tmp_path: Path) -> None:
     assert len(data["townships"]) == len(list(DEMO.glob("*.xlsx"))) - 1
     assert data["townships_missing"] == ["麻江镇"]
     assert len(data["workbooks_not_used"]) == 1
+    assert len(data["workbooks_with_errors"]) == 1
     _assert_json_keys("summary-json", data)
 
 
