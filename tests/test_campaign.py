@@ -239,13 +239,13 @@ def test_check_of_the_whole_campaign_finds_exactly_the_planted_faults(campaign, 
         return f"{f['township']}_{f['day']}.xlsx"
 
     batch = check_paths([str(campaign)], jobs=2)
-    found = sorted((Path(f.workbook).name if f.workbook else None, f.sheet, f.cell, f.rule,
-                    f.severity.value) for f in batch.all_findings)
-    assert found == sorted([
+    found = sorted((Path(f.workbook).name if f.workbook else "", f.sheet or "", f.cell or "",
+                     f.rule, f.severity.value) for f in batch.all_findings)
+    assert found == sorted(tuple(v or "" for v in t) for t in [
         (None, None, None, "township_missing", "warning"),  # 麻江镇 on its late day
         (resubmitted["workbook"], "规模工业企业", resubmitted["cell"], "le", "error"),
-        (resubmitted["workbook"], None, None, "duplicate_workbook", "warning"),
-        (resubmitted["newer"], None, None, "duplicate_workbook", "warning"),
+        (resubmitted["workbook"], "封面", None, "duplicate_workbook", "warning"),
+        (resubmitted["newer"], "封面", None, "duplicate_workbook", "warning"),
         (name(deleted), "安全隐患台账", None, "day_row_gone", "error"),
         (name(reopened), "安全隐患台账", reopened["cell"], "day_reopened", "error"),
     ]), found
