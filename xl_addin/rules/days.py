@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -147,7 +147,10 @@ class Outcome(Protocol):
 
 def id_digest(value: Any) -> str:
     """The keyed digest by which an 身份证号 is matched between days (never the number)."""
-    code = normalize_code(value).upper()
+    return _digest(normalize_code(value).upper())
+
+
+def _digest(code: str) -> str:
     return hashlib.blake2b(code.encode(), key=_ID_DIGEST_KEY, digest_size=16).hexdigest()
 
 
@@ -155,31 +158,50 @@ def _text(value: Any) -> str:
     return shown(value)
 
 
-def row_keys(spec: RegisterSpec, rows: Sequence[Mapping[str, Any]]) -> Iterator[
+def row_keys(spec: RegisterSpec, rows: Sequence[Mapping[str, Any]]) -> list[
         tuple[int, str, str]]:
-    """(index, match, label) of each row with a whole key; a ledger's equal rows are told
-    apart by their order (the second 口罩 入库 100 of a day is ``#2``)."""
+    """(index, match, label) of each row with a whole key (``column_keys`` of rows given
+    one by one)."""
+    wanted = [c for c in (*spec.key, *filter(None, [spec.name]))]
+    return column_keys(spec, {c: [r.get(c) for r in rows] for c in wanted}, len(rows))
+
+
+def column_keys(spec: RegisterSpec, columns: Mapping[str, Sequence[Any]], count: int
+                ) -> list[tuple[int, str, str]]:
+    """(index, match, label) of each of ``count`` rows (given by column) with a whole key;
+    a ledger's equal rows are told apart by their order (the second 口罩 入库 100 of a day is
+    ``#2``); a repeated key of a register is kept once (the unique rule reports it)."""
+    out: list[tuple[int, str, str]] = []
+    if spec.personal:  # by column, without a row object: 吸纳就业补贴 may hold 60,000 rows
+        taken: set[str] = set()
+        for i, value in enumerate(columns[spec.key[0]]):
+            if value is None or value == "":
+                continue
+            code = normalize_code(value).upper()
+            match = _digest(code)
+            if match not in taken:
+                taken.add(match)
+                out.append((i, match, mask_id_number(code)))
+        return out
     seen: dict[str, int] = defaultdict(int)
-    for i, values in enumerate(rows):
-        parts = [values.get(c) for c in spec.key]
+    names = columns.get(spec.name) if spec.name else None
+    for i, parts in enumerate(zip(*(columns[c] for c in spec.key), strict=True)):
         if any(p is None or p == "" for p in parts):
             continue
-        if spec.personal:
-            match, label = id_digest(parts[0]), mask_id_number(parts[0])
-        else:
-            label = " ".join(_text(p) for p in parts)
-            match = "|".join(_text(p) for p in parts)
-            name = values.get(spec.name) if spec.name else None
-            if name:
-                label = f"{name}（{label}）"
+        label = " ".join(_text(p) for p in parts)
+        match = "|".join(_text(p) for p in parts)
+        name = names[i] if names is not None else None
+        if name:
+            label = f"{name}（{label}）"
         if spec.ledger:
             seen[match] += 1
             match = f"{match}#{seen[match]}"
-        elif match in seen:  # a repeated key: the unique rule of the sheet reports it
+        elif match in seen:
             continue
         else:
             seen[match] = 1
-        yield i, match, label
+        out.append((i, match, label))
+    return out
 
 
 # --- the rules --------------------------------------------------------------------------------
@@ -368,4 +390,4 @@ def _stock_carry(previous: Outcome, before: DayRegister, later: Outcome,
 
 
 __all__ = ["REGISTERS", "STAFF_JUMP_PARAMETER", "DayRegister", "DayRow", "RegisterSpec",
-           "compare_days", "day_findings", "id_digest", "row_keys"]
+           "column_keys", "compare_days", "day_findings", "id_digest", "row_keys"]

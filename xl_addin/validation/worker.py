@@ -20,7 +20,7 @@ from ..outputs.indicators import IndicatorContext, compute_counts, previous_mont
 from ..reading.addresses import column_letter
 from ..reading.limits import Limits
 from ..rules.context import column_values, python_value
-from ..rules.days import REGISTERS, STAFF_JUMP_PARAMETER, DayRegister, row_keys
+from ..rules.days import REGISTERS, STAFF_JUMP_PARAMETER, DayRegister, column_keys
 from ..rules.registry import rule
 from .outcome import Outcome
 from .workbook import ValidatedWorkbook, validate_path
@@ -79,15 +79,16 @@ def day_registers(result: ValidatedWorkbook) -> dict[str, DayRegister]:
             continue
         wanted = [c for c in (*spec.key, *spec.kept, *filter(None, [spec.name])) if c in frame]
         values = {c: column_values(frame[c]) for c in wanted}
-        rows = [{c: values[c][i] for c in wanted} for i in range(len(frame))]
         kept = tuple(c for c in (*spec.kept, *(spec.key if spec.ledger else ())) if c in frame)
-        keyed = list(row_keys(spec, rows))
+        keyed = column_keys(spec, values, len(frame))
+        kept_values = [values[c] for c in kept]
         registers[spec.sheet_key] = DayRegister(
             data.name, {c: column_letter(data.columns[c]) for c in wanted if c in data.columns},
             kept, tuple(match for _, match, _ in keyed),
             tuple(None if label == match else label for _, match, label in keyed),
             tuple(data.rows[i] for i, _, _ in keyed),
-            tuple(tuple(one(rows[i][c]) for c in kept) if kept else () for i, _, _ in keyed))
+            tuple(tuple(one(column[i]) for column in kept_values) if kept else ()
+                  for i, _, _ in keyed))
     return registers
 
 
