@@ -119,3 +119,14 @@ def policy_variant(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture()
+def _remote_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """xlwings' remote interpreter, as the ribbon's tests drive it (tests/payloads.py):
+    the noncommercial licence key set and the remote engine registered."""
+    import payloads
+
+    for key, value in payloads.LICENSE.items():
+        monkeypatch.setenv(key, value)
+    payloads.ensure_remote_engine()

@@ -358,13 +358,6 @@ def test_json_keys_are_the_documented_ones(made: tuple[Path, Batch], tmp_path: P
 
 # --- the ribbon ---------------------------------------------------------------------
 
-@pytest.fixture()
-def _remote_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in P.LICENSE.items():
-        monkeypatch.setenv(key, value)
-    P.ensure_remote_engine()
-
-
 @pytest.mark.usefixtures("_remote_interpreter")
 def test_ribbon_county_summary_carries_the_dispatch_list(made: tuple[Path, Batch],
                                                          tmp_path: Path) -> None:

@@ -37,11 +37,7 @@ RESULTS = "校验结果"
 DATA_SHEETS = 13  # the standard workbook's sheets the checks read (汇总 is not read)
 
 
-@pytest.fixture(autouse=True)
-def _remote_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in P.LICENSE.items():
-        monkeypatch.setenv(key, value)
-    P.ensure_remote_engine()
+pytestmark = pytest.mark.usefixtures("_remote_interpreter")  # tests/conftest.py
 
 
 class Excel:

@@ -193,13 +193,6 @@ def test_one_day_has_no_trend_sheet() -> None:
     assert book.sheetnames == ["Sheet"]
 
 
-@pytest.fixture()
-def _remote_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in P.LICENSE.items():
-        monkeypatch.setenv(key, value)
-    P.ensure_remote_engine()
-
-
 @pytest.mark.usefixtures("_remote_interpreter")
 def test_ribbon_county_summary_writes_the_trend(days: tuple[Path, Batch],
                                                 tmp_path: Path) -> None:
