@@ -59,9 +59,8 @@ def _is_utf8(head: bytes) -> bool:
 
 # The formats read, by the name the content gives them (never the file's extension).
 XLSX, XLS, ODS = "xlsx", "xls", "ods"
-FORMAT_LABELS = {XLSX: "Excel 工作簿 / Excel workbook (.xlsx)",
-                 XLS: "Excel 97-2003 工作簿 / Excel 97-2003 workbook (.xls)",
-                 ODS: "OpenDocument 电子表格 / OpenDocument spreadsheet (.ods)"}
+# the names of the formats in a message of either language (a parameter, not a text)
+FORMAT_LABELS = {XLSX: "Excel (.xlsx)", XLS: "Excel 97-2003 (.xls)", ODS: "OpenDocument (.ods)"}
 # What an extension promises, for the ``file_format_mismatch`` warning; an extension not
 # listed here (.et, none, .tmp …) promises nothing.
 SUFFIX_FORMATS = {".xlsx": XLSX, ".xlsm": XLSX, ".xltx": XLSX, ".xltm": XLSX,
