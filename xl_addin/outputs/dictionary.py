@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +24,14 @@ from openpyxl.utils import get_column_letter
 
 from ..core.messages import Lang, shown, text
 from ..model.findings import Severity
-from ..model.spec import CheckSpec, ColumnSpec, SheetSpec, WorkbookSpec, load_workbook_spec
+from ..model.spec import (
+    CheckSpec,
+    ColumnSpec,
+    SheetSpec,
+    WorkbookSpec,
+    load_workbook_spec,
+    unit_of_name,
+)
 from ..rules.cell import CELL_RULES, WAN_LIMIT
 from ..rules.derived import MONEY_TOLERANCE
 from .atomic import put_text
@@ -40,7 +46,6 @@ CONVENTIONS = ("doc_conv_header", "doc_conv_total", "doc_conv_as_of", "doc_conv_
 TABLE_FIELDS = ("doc_col_name", "doc_col_type", "doc_col_unit", "doc_col_required",
                 "doc_col_unique", "doc_col_choices", "doc_col_range", "doc_col_notes")
 _NUMERIC = {"count", "number", "money", "rate"}
-_UNIT = re.compile(r"[（(]([^（）()]+)[）)]$")
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,8 @@ def column_unit(column: ColumnSpec, lang: Lang) -> str:
     its type (元 for money, % for rates), else nothing."""
     if column.unit:
         return column.unit
-    if column.type in _NUMERIC and (match := _UNIT.search(column.name)):
-        return match[1]
+    if column.type in _NUMERIC and (named := unit_of_name(column.name)):
+        return named
     if column.type in ("money", "rate"):
         return text(f"doc_unit_{column.type}", lang)
     return ""
