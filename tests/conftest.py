@@ -3,6 +3,7 @@ and temporary variants of its TOML text."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -10,10 +11,13 @@ import shutil
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
 from xl_addin.core.policy import POLICY_ENV, Policy, load_policy
+from xl_addin.validation.batch import _init_worker as _real_init_worker
 
 # The project's shared material (spec, seed article, corpus of real-world files, Microsoft's
 # ribbon schema) lies beside the checkout, as on CI. A clean clone has nothing there: the
@@ -130,3 +134,23 @@ def _remote_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in payloads.LICENSE.items():
         monkeypatch.setenv(key, value)
     payloads.ensure_remote_engine()
+
+
+def _planting_init(module: str, name: str, replacement: Any, max_bytes: int) -> None:
+    """A worker's initializer that also puts ``replacement`` in place of ``module.name``."""
+    import importlib
+
+    _real_init_worker(max_bytes)
+    setattr(importlib.import_module(module), name, replacement)
+
+
+def plant_in_workers(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str,
+                     replacement: Any) -> None:
+    """Replace ``module.name`` by ``replacement`` (a module-level function) here and in
+    the worker processes of ``check_paths``, whether they are forked or spawned (they are
+    spawned when this process has started polars: ``batch.pool_context``)."""
+    from xl_addin.validation import batch
+
+    monkeypatch.setattr(module, name, replacement)
+    monkeypatch.setattr(batch, "_init_worker",
+                        functools.partial(_planting_init, module.__name__, name, replacement))

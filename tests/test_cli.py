@@ -202,7 +202,7 @@ def test_the_command_process_stays_light():
     import sys
 
     code = ("import sys, xl_addin.cli; "
-            "print(sorted(m for m in ('pandas', 'pandera', 'pydantic', 'openpyxl') "
+            "print(sorted(m for m in ('pandas', 'polars', 'pandera', 'pydantic', 'openpyxl') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pandas as pd
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,12 +15,12 @@ from xl_addin.reading.coercion import coerce_column
 
 
 def test_count_totals_are_exact_beyond_64_bits():
-    series = pd.Series([10**18] * 10 + [None], dtype="Int64")
+    series = pl.Series([10**18] * 10 + [None], dtype=pl.Int64)
     assert _total(series) == 10**19
 
 
 def test_money_totals_add_every_row_exactly():
-    series = pd.Series([0.1] * 3 + [2.675, None], dtype="Float64")
+    series = pl.Series([0.1] * 3 + [2.675, None], dtype=pl.Float64)
     assert _total(series) == Decimal("2.975")
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import hostile
 import pytest
 from click.testing import CliRunner
+from conftest import plant_in_workers
 
 from xl_addin.cli import main
 from xl_addin.reading import guard, reader
@@ -295,9 +296,9 @@ def _sleepy_validate(path: Any, *args: Any, **kwargs: Any) -> Any:
 
 def test_a_hanging_read_times_out_deterministically(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """The workers are forked, so a reader patched here hangs in them: each hanging file
-    is given up after timeout_seconds and the others are checked."""
-    monkeypatch.setattr(workbook_check_module, "validate_path", _sleepy_validate)
+    """A reader patched into the workers hangs in them: each hanging file is given up
+    after timeout_seconds and the others are checked."""
+    plant_in_workers(monkeypatch, workbook_check_module, "validate_path", _sleepy_validate)
     for name in ("a_slow.xlsx", "b_slow.xlsx"):
         hostile.copy_demo(tmp_path / name)
     hostile.copy_demo(tmp_path / GOOD)

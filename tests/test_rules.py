@@ -18,6 +18,7 @@ from typing import Any
 import hostile
 import pytest
 import yaml
+from conftest import plant_in_workers
 from rule_cases import (
     BOOKS,
     CASES,
@@ -97,7 +98,7 @@ _REAL_CHECK = worker_module.outcome_of
 
 def _faulty_check(path: str, display: str, *args: Any) -> Any:
     """The worker's check, with the faults of WORKER_CASES planted by file name (the pool's
-    workers are forked, so they run this)."""
+    workers run this: ``conftest.plant_in_workers``)."""
     fault = Path(path).stem
     if fault == "memory":
         raise MemoryError
@@ -162,7 +163,7 @@ class Results:
     @staticmethod
     def _run(files: list[str], limits: Limits) -> Batch:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(worker_module, "outcome_of", _faulty_check)
+            plant_in_workers(patch, worker_module, "outcome_of", _faulty_check)
             return check_paths(files, jobs=1, limits=limits)
 
 

@@ -15,12 +15,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import pandas as pd
+import polars as pl
 
 from ..core.numbers import format_percent, round_money, to_decimal
 from ..model.spec import WorkbookSpec, cover_label
 
-Tables = Mapping[str, pd.DataFrame]
+Tables = Mapping[str, pl.DataFrame]
+Mask = Callable[[pl.DataFrame, "IndicatorContext"], pl.Series]
 
 
 @dataclass(frozen=True)
@@ -72,55 +73,69 @@ def _rows(sheet: str) -> Callable[[Tables, IndicatorContext], int]:
 
 def _sum(sheet: str, column: str) -> Callable[[Tables, IndicatorContext], Any]:
     def compute(t: Tables, c: IndicatorContext) -> Any:
-        if sheet not in t or column not in t[sheet]:
+        if sheet not in t or column not in t[sheet].columns:
             return 0
         return _total(t[sheet][column])
     return compute
 
 
-def _total(series: pd.Series) -> Any:
-    values = series.dropna()
-    if values.empty:
+def _total(series: pl.Series) -> Any:
+    values = series.drop_nulls()
+    if values.is_empty():
         return 0
-    if pd.api.types.is_integer_dtype(values.dtype):
-        return sum(values.tolist())  # Python integers: exact, where int64 would wrap
+    if values.dtype.is_integer():
+        return sum(values.to_list())  # Python integers: exact, where int64 would wrap
     # each distinct amount converted once: a roster of 60,000 rows holds a few dozen
-    total = sum((to_decimal(v) * int(n) for v, n in values.value_counts(sort=False).items()),
-                Decimal(0))
+    counted = values.value_counts(sort=False)
+    total = sum((to_decimal(v) * n for v, n in counted.iter_rows()), Decimal(0))
     return int(total) if total == total.to_integral_value() else total
 
 
-def _where(sheet: str, mask: Callable[[pd.DataFrame, IndicatorContext], pd.Series],
+def _selected(frame: pl.DataFrame, mask: Mask, c: IndicatorContext) -> pl.DataFrame:
+    """The rows of ``frame`` where ``mask`` is True (not where it is blank)."""
+    return frame.filter(mask(frame, c).fill_null(False))
+
+
+def _where(sheet: str, mask: Mask,
            column: str | None = None) -> Callable[[Tables, IndicatorContext], Any]:
     def compute(t: Tables, c: IndicatorContext) -> Any:
-        if sheet not in t or t[sheet].empty:
+        if sheet not in t or t[sheet].is_empty():
             return 0
         frame = t[sheet]
-        if column is not None and column not in frame:
+        if column is not None and column not in frame.columns:
             return 0  # the column is missing or unread (its finding says so), as a sheet
-        selected = frame[mask(frame, c).fillna(False).astype(bool)]
+        selected = _selected(frame, mask, c)
         return len(selected) if column is None else _total(selected[column])
     return compute
 
 
-def _eq(column: str, value: Any) -> Callable[[pd.DataFrame, IndicatorContext], pd.Series]:
-    return lambda f, c: f[column] == value
+def _eq(column: str, value: Any) -> Mask:
+    return lambda f, c: _column(f, column) == value
 
 
-def _month(column: str) -> Callable[[pd.DataFrame, IndicatorContext], pd.Series]:
-    return lambda f, c: f[column] == c.project_month
+def _month(column: str) -> Mask:
+    return lambda f, c: _column(f, column) == c.project_month
 
 
-def _month_and(column: str, other: str, value: Any) -> Callable[[pd.DataFrame, IndicatorContext], pd.Series]:
-    return lambda f, c: (f[column] == c.project_month) & (f[other] == value)
+def _month_and(column: str, other: str, value: Any) -> Mask:
+    return lambda f, c: ((_column(f, column) == c.project_month).fill_null(False)
+                         & (_column(f, other) == value).fill_null(False))
 
 
-def _positive(column: str) -> Callable[[pd.DataFrame, IndicatorContext], pd.Series]:
-    return lambda f, c: f[column].fillna(0) > 0
+def _positive(column: str) -> Mask:
+    return lambda f, c: _column(f, column).fill_null(0) > 0
 
 
-def _supplies(item: str, direction: str) -> Callable[[pd.DataFrame, IndicatorContext], pd.Series]:
-    return lambda f, c: (f["物资名称"] == item) & (f["收支"] == direction)
+def _supplies(item: str, direction: str) -> Mask:
+    return lambda f, c: ((_column(f, "物资名称") == item).fill_null(False)
+                         & (_column(f, "收支") == direction).fill_null(False))
+
+
+def _column(frame: pl.DataFrame, name: str) -> pl.Series:
+    """Column ``name`` of ``frame``; all blank when the sheet has no such column."""
+    if name in frame.columns:
+        return frame[name]
+    return pl.Series(name, [None] * len(frame), dtype=pl.Null)
 
 
 def _cover_value(field: str) -> Callable[[Tables, IndicatorContext], Any]:
@@ -214,35 +229,33 @@ COUNTS: tuple[Count, ...] = (
 
 
 
-def _amount_weighted(mask: Callable[[pd.DataFrame, IndicatorContext], pd.Series],
+def _amount_weighted(mask: Mask,
                      needs: tuple[str, ...], factor: str | None
                      ) -> Callable[[Tables, IndicatorContext], Any]:
     """Σ 金额（万元） × ``factor`` (or Σ 金额 with no factor: the weights) over the 金融支持
     rows selected by ``mask`` that fill in every column of ``needs``."""
     def compute(t: Tables, c: IndicatorContext) -> Any:
         frame = t.get("financing")
-        if frame is None or frame.empty or any(
-                col not in frame for col in (AMOUNT, *needs, *filter(None, [factor]))):
+        if frame is None or frame.is_empty() or any(
+                col not in frame.columns for col in (AMOUNT, *needs, *filter(None, [factor]))):
             return 0  # a column missing or unread (its finding says so), as a sheet
-        rows = frame[mask(frame, c).fillna(False).astype(bool)]
-        for column in (AMOUNT, *needs):
-            rows = rows[rows[column].notna()]
+        rows = _selected(frame, mask, c).drop_nulls([AMOUNT, *needs])
         total = sum((to_decimal(row[AMOUNT]) * (to_decimal(row[factor]) if factor else 1)
-                     for _, row in rows.iterrows()), Decimal(0))
+                     for row in rows.iter_rows(named=True)), Decimal(0))
         return int(total) if total == total.to_integral_value() else total
     return compute
 
 
-def _extreme(mask: Callable[[pd.DataFrame, IndicatorContext], pd.Series], column: str,
+def _extreme(mask: Mask, column: str,
              pick: Callable[[list[Decimal]], Decimal]
              ) -> Callable[[Tables, IndicatorContext], Any]:
     """The smallest or largest value of a 金融支持 column over the rows selected by ``mask``;
     None when no such row fills it in."""
     def compute(t: Tables, c: IndicatorContext) -> Any:
         frame = t.get("financing")
-        if frame is None or frame.empty or column not in frame:
+        if frame is None or frame.is_empty() or column not in frame.columns:
             return None
-        values = frame[mask(frame, c).fillna(False).astype(bool)][column].dropna()
+        values = _selected(frame, mask, c)[column].drop_nulls()
         return pick([to_decimal(v) for v in values]) if len(values) else None
     return compute
 

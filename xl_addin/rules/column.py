@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
+import polars as pl
 
 from ..core.messages import shown
 from ..model.findings import Severity
@@ -23,14 +23,16 @@ register(Rule("unique", Scope.COLUMN, Source.COLUMN, Severity.ERROR,
               explain=_unique))
 
 
-def liaison_counts(officers: pd.Series) -> pd.Series:
-    """For each row, how many rows name the same 联络人."""
-    return officers.map(officers.value_counts())
+def liaison_counts(officers: pl.Series) -> pl.Series:
+    """For each row, how many rows name the same 联络人 (None for a blank)."""
+    frame = officers.alias("officer").to_frame()
+    return frame.select(pl.when(pl.col("officer").is_not_null())
+                        .then(pl.len().over("officer"))).to_series()
 
 
-def _shared_liaison(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
+def _shared_liaison(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
     officers = df[args["column"]]
-    return ~(officers.notna() & (liaison_counts(officers) > 1)).fillna(False)
+    return ~(officers.is_not_null() & (liaison_counts(officers) > 1)).fill_null(False)
 
 
 register(Rule(

@@ -1,4 +1,4 @@
-"""What the rules of one sheet need besides its rows, and plain values from pandas."""
+"""What the rules of one sheet need besides its rows, and plain values from polars."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
+import polars as pl
 
 from ..core.policy import Policy
 from ..model.spec import SheetSpec
 
 
-@dataclass(frozen=True)
+@dataclass
 class RuleContext:
     """统计日期, the policy and the sheet's spec, for the rules of one sheet."""
 
@@ -21,14 +21,18 @@ class RuleContext:
     policy: Policy
     sheet: SheetSpec
     # the typed columns as plain Python lists (what the coercion produced), so that the
-    # rules need not convert pandas columns back; may be empty
+    # rules need not convert polars columns back; may be empty
     values: dict[str, list[Any]] = field(default_factory=dict)
+    # the typed sheet the rules run on (set before pandera runs them)
+    frame: pl.DataFrame | None = None
+    # what each use of a rule decided (by its tag): True where a row passes
+    passed: dict[str, pl.Series] = field(default_factory=dict)
 
-    def column(self, df: pd.DataFrame | pd.Series, name: str | None = None) -> list[Any]:
+    def column(self, df: pl.DataFrame | pl.Series, name: str | None = None) -> list[Any]:
         """The plain values of column ``name`` of ``df`` (or of the series ``df``)."""
-        series = df if name is None else df[name]
+        series = df if isinstance(df, pl.Series) else df[name]
         key = series.name if name is None else name
-        known = self.values.get(key) if isinstance(key, str) else None
+        known = self.values.get(key)
         if known is not None and len(known) == len(series):
             return known
         return column_values(series)
@@ -40,20 +44,13 @@ CURRENT: ContextVar[RuleContext] = ContextVar("xl_addin_rule_context")
 
 
 def python_value(value: Any) -> Any:
-    """A pandas cell as a plain Python value (None for missing; dates as datetime.date)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
+    """A cell of a typed sheet as a plain Python value (None for missing; a float NaN as
+    None too). polars already gives ``datetime.date`` for a date."""
     if isinstance(value, float) and value != value:
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if hasattr(value, "item"):
-        return value.item()
     return value
 
 
-def column_values(series: pd.Series) -> list[Any]:
+def column_values(series: pl.Series) -> list[Any]:
     """A column as plain Python values: None for missing, dates as datetime.date."""
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return [None if v is pd.NaT else v.date() for v in series.tolist()]
-    return series.astype(object).where(series.notna(), None).tolist()
+    return series.to_list()

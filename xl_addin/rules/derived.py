@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
+import polars as pl
 
 from ..core import finance, status, subsidies
 from ..core.errors import CalcError
@@ -114,11 +114,11 @@ def expected_value(column: ColumnSpec, row: Row, ctx: RuleContext) -> Any:
         return None
 
 
-def expected_values(column: ColumnSpec, df: pd.DataFrame, ctx: RuleContext) -> list[Any]:
+def expected_values(column: ColumnSpec, df: pl.DataFrame, ctx: RuleContext) -> list[Any]:
     """The recomputed values of a derived column for every row, computing once per
     distinct combination of inputs (a 60,000-row roster has a handful)."""
     _, inputs = DERIVED[column.derived]  # type: ignore[index]
-    present = [c for c in inputs if c in df]
+    present = [c for c in inputs if c in df.columns]
     lists = [ctx.column(df, c) for c in present]
     keys = list(zip(*lists, strict=True)) if lists else [()] * len(df)
     cache: dict[tuple[Any, ...], Any] = {}

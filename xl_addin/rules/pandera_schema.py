@@ -1,27 +1,36 @@
-"""The pandera schema of a sheet, built from its spec and the registry.
+"""The pandera schema of a sheet, built from its spec and the registry (pandera's polars
+backend: docs/performance.md says why polars).
 
 A column's properties become pandera's own checks (``nullable``, ``unique``, ``isin``,
-``in_range``); the cell rules a column lists, the rules of the sheet's ``checks:`` and the
-derived columns become three registered check methods (``fg_cell_rule``, ``fg_row_rule``,
-``fg_derived``) that call the rule's ``test``. Every check carries a tag (``error=``) of
-the form ``rule|column|n`` that maps a pandera failure back to the rule, the column it
-marks and the arguments of this use.
+``in_range``). The registered rules of the sheet (the cell rules a column lists, the rules
+of the sheet's ``checks:`` and the derived columns) are one pandera check of the frame,
+``fg_rules``, that calls each rule's ``test`` and passes a row when every rule passes it:
+pandera's polars backend costs about a millisecond per check whatever the rows, and a
+sheet has up to forty rules. What each rule decided is kept in the context
+(``RuleContext.passed``, by tag) so that a failing row is reported under each rule it fails.
+
+Every check carries a tag (``error=``) of the form ``rule|column|n`` that maps a failure
+back to the rule, the column it marks and the arguments of this use.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-import pandas as pd
-import pandera.pandas as pa
-from pandera import extensions
+import pandera.polars as pa
+import polars as pl
 
 from ..model.findings import Severity
 from ..model.spec import ColumnSpec, SheetSpec
 from .cell import CELL_RULES, cell_rule_ok, cell_rule_severity
-from .context import CURRENT
+from .context import CURRENT, RuleContext
 from .registry import REGISTRY, all_rules
+
+# The tag of the check that runs the registered rules of a sheet
+RULES_TAG = "fg_rules"
 
 
 @dataclass(frozen=True)
@@ -35,37 +44,35 @@ class Tag:
     args: dict[str, Any]
 
 
-_REGISTERED = False
+# One use of a registered rule: (tag, test) where test(frame, ctx) is True where a row passes
+Use = tuple[str, Callable[[pl.DataFrame, RuleContext], Any]]
 
 
-def register_checks() -> None:
-    """Register the check methods with pandera (once)."""
-    global _REGISTERED
-    if _REGISTERED:
-        return
-    all_rules()
-
-    def fg_row_rule(pandas_obj: pd.DataFrame, *, rule: str, args: dict[str, Any]) -> pd.Series:
-        return REGISTRY[rule].test(pandas_obj, args, CURRENT.get())  # type: ignore[misc]
-
-    def fg_cell_rule(pandas_obj: pd.Series, *, rule: str) -> pd.Series:
-        ctx = CURRENT.get()
-        return pd.Series(cell_rule_ok(rule, ctx.column(pandas_obj), ctx),
-                         index=pandas_obj.index)
-
-    def fg_derived(pandas_obj: pd.DataFrame, *, column: str) -> pd.Series:
-        return REGISTRY["derived"].test(pandas_obj, {"column": column},  # type: ignore[misc]
-                                        CURRENT.get())
-
-    extensions.register_check_method(statistics=["rule", "args"],
-                                     supported_types=pd.DataFrame)(fg_row_rule)
-    extensions.register_check_method(statistics=["rule"], supported_types=pd.Series)(fg_cell_rule)
-    extensions.register_check_method(statistics=["column"],
-                                     supported_types=pd.DataFrame)(fg_derived)
-    _REGISTERED = True
+def _cell_test(rule: str, column: str, df: pl.DataFrame, ctx: RuleContext) -> list[bool]:
+    return cell_rule_ok(rule, ctx.column(df, column), ctx)
 
 
-def _column_checks(spec: ColumnSpec, tags: dict[str, Tag]) -> list[pa.Check]:
+def _rule_test(rule: str, args: dict[str, Any], df: pl.DataFrame, ctx: RuleContext) -> Any:
+    return REGISTRY[rule].test(df, args, ctx)  # type: ignore[misc]
+
+
+def _run_rules(data: Any, *, uses: tuple[Use, ...]) -> pl.LazyFrame:
+    """The check ``fg_rules``: every use of a registered rule on the sheet of the current
+    context; True where a row passes them all."""
+    ctx = CURRENT.get()
+    df = ctx.frame if ctx.frame is not None else data.lazyframe.collect()
+    passed = pl.Series("ok", [True] * len(df), dtype=pl.Boolean)
+    for key, test in uses:
+        verdict = test(df, ctx)
+        mask = verdict if isinstance(verdict, pl.Series) else pl.Series(verdict,
+                                                                          dtype=pl.Boolean)
+        mask = mask.fill_null(False).alias("ok")
+        ctx.passed[key] = mask
+        passed = passed & mask
+    return pl.LazyFrame([passed])
+
+
+def _column_checks(spec: ColumnSpec, tags: dict[str, Tag], uses: list[Use]) -> list[pa.Check]:
     out = []
 
     def tag(rule: str, severity: str, args: dict[str, Any]) -> str:
@@ -84,8 +91,7 @@ def _column_checks(spec: ColumnSpec, tags: dict[str, Tag]) -> list[pa.Check]:
     for name in spec.checks:
         if name in CELL_RULES:
             severity = cell_rule_severity(CELL_RULES[name], spec.severity)
-            out.append(pa.Check.fg_cell_rule(rule=name, ignore_na=False,
-                                             error=tag(name, severity, {})))
+            uses.append((tag(name, severity, {}), partial(_cell_test, name, spec.name)))
     return out
 
 
@@ -103,18 +109,18 @@ def build_schema(sheet: SheetSpec, present: list[str]) -> tuple[pa.DataFrameSche
 
 
 def _build(sheet: SheetSpec, present: list[str]) -> tuple[pa.DataFrameSchema, dict[str, Tag]]:
-    register_checks()
+    all_rules()
     tags: dict[str, Tag] = {}
+    uses: list[Use] = []
     columns = {}
     for spec in sheet.columns:
         if spec.name not in present:
             continue
         columns[spec.name] = pa.Column(nullable=not spec.required, unique=bool(spec.unique),
-                                       checks=_column_checks(spec, tags), required=False)
+                                       checks=_column_checks(spec, tags, uses), required=False)
         for rule in ("required", "unique"):
             tags[f"{rule}|{spec.name}"] = Tag(rule, spec.name, Severity.ERROR,
                                               {"column": spec.name})
-    frame_checks = []
     for check in sheet.checks:
         rule = REGISTRY[check.check]
         for args in rule.uses(check.args):
@@ -123,11 +129,12 @@ def _build(sheet: SheetSpec, present: list[str]) -> tuple[pa.DataFrameSchema, di
             marked = rule.marks(args)
             key = f"{rule.id}|{marked}|{len(tags)}"
             tags[key] = Tag(rule.id, marked, Severity(check.severity or rule.severity), args)
-            frame_checks.append(pa.Check.fg_row_rule(rule=rule.id, args=args, error=key))
+            uses.append((key, partial(_rule_test, rule.id, args)))
     for spec in sheet.columns:
         if spec.derived and spec.name in present:
             key = f"derived|{spec.name}|{len(tags)}"
             tags[key] = Tag("derived", spec.name, Severity(spec.severity), {"column": spec.name})
-            frame_checks.append(pa.Check.fg_derived(column=spec.name, ignore_na=False,
-                                                    error=key))
-    return pa.DataFrameSchema(columns, checks=frame_checks, name=sheet.key), tags
+            uses.append((key, partial(_rule_test, "derived", {"column": spec.name})))
+    checks = [pa.Check(partial(_run_rules, uses=tuple(uses)), error=RULES_TAG,
+                       name=RULES_TAG, ignore_na=False)] if uses else []
+    return pa.DataFrameSchema(columns, checks=checks, name=sheet.key), tags

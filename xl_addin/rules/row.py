@@ -1,6 +1,6 @@
 """Rules of one row: comparisons, sums, presence, dates, and derived columns.
 
-A row rule's ``test`` is vectorised over the typed sheet (a pandas frame) and returns a
+A row rule's ``test`` is vectorised over the typed sheet (a polars frame) and returns a
 boolean series, ``True`` where the row passes; ``explain`` gives the message parameters of
 one failing row from its coerced values. pandera runs the tests (``pandera_schema``).
 """
@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
+import polars as pl
 
 from ..core.messages import shown
 from ..model.findings import Severity
@@ -20,7 +20,7 @@ from .derived import derived_matches, expected_value, expected_values
 from .registry import Args, Rule, Scope, Source, register
 
 Row = dict[str, Any]
-Test = Callable[[pd.DataFrame, Args, RuleContext], pd.Series]
+Test = Callable[[pl.DataFrame, Args, RuleContext], pl.Series]
 Explain = Callable[[Args, Row, RuleContext, Any], dict[str, Any] | None]
 
 
@@ -41,8 +41,8 @@ def _first(args: Args) -> str:
     return args["columns"][0]
 
 
-def num(series: pd.Series) -> pd.Series:
-    return series.astype("Float64")
+def num(series: pl.Series) -> pl.Series:
+    return series.cast(pl.Float64)
 
 
 def per_column(args: Args) -> list[dict[str, Any]]:
@@ -62,15 +62,15 @@ def _pair(args: Args, row: Row, ctx: RuleContext, fact: Any) -> dict[str, Any]:
 
 @row_rule("le", "the first column must not exceed the second", _pair, ("columns",),
           marks=_first)
-def _le(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
+def _le(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
     a, b = args["columns"]
-    return ~(num(df[a]) > num(df[b])).fillna(False)
+    return ~(num(df[a]) > num(df[b])).fill_null(False)
 
 
-def _sum(df: pd.DataFrame, parts: list[str]) -> pd.Series:
-    total = num(df[parts[0]]).fillna(0)
+def _sum(df: pl.DataFrame, parts: list[str]) -> pl.Series:
+    total = num(df[parts[0]]).fill_null(0)
     for part in parts[1:]:
-        total = total + num(df[part]).fillna(0)
+        total = total + num(df[part]).fill_null(0)
     return total
 
 
@@ -82,19 +82,24 @@ def _sum_params(args: Args, row: Row, ctx: RuleContext, fact: Any) -> dict[str, 
 
 @row_rule("sum_equals", "the column must equal the sum of its parts", _sum_params,
           ("column", "parts"))
-def _sum_equals(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
+def _sum_equals(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
     column = num(df[args["column"]])
-    return ~(column.notna() & (column != _sum(df, args["parts"]))).fillna(False)
+    return ~(column.is_not_null() & (column != _sum(df, args["parts"]))).fill_null(False)
 
 
 @row_rule("sum_le", "the sum of the parts must not exceed the column", _sum_params,
           ("column", "parts"))
-def _sum_le(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
+def _sum_le(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
     column = num(df[args["column"]])
-    return ~(column.notna() & (_sum(df, args["parts"]) > column)).fillna(False)
+    return ~(column.is_not_null() & (_sum(df, args["parts"]) > column)).fill_null(False)
 
 
 # --- presence -----------------------------------------------------------------
+
+def _equals(df: pl.DataFrame, args: Args) -> pl.Series:
+    """True where column ``when`` equals ``equals`` (False for a blank)."""
+    return (df[args["when"]] == args["equals"]).fill_null(False)
+
 
 def _when(args: Args, row: Row, ctx: RuleContext, fact: Any) -> dict[str, Any]:
     column = args.get("column") or ""
@@ -104,32 +109,32 @@ def _when(args: Args, row: Row, ctx: RuleContext, fact: Any) -> dict[str, Any]:
 
 @row_rule("required_if", "the column is required when another column equals a value",
           _when, ("column", "when", "equals"))
-def _required_if(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
-    return ~((df[args["when"]] == args["equals"]).fillna(False) & df[args["column"]].isna())
+def _required_if(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
+    return ~(_equals(df, args) & df[args["column"]].is_null())
 
 
 @row_rule("blank_if", "the column must be blank when another column equals a value", _when,
           ("column", "when", "equals"))
-def _blank_if(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
-    return ~((df[args["when"]] == args["equals"]).fillna(False) & df[args["column"]].notna())
+def _blank_if(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
+    return ~(_equals(df, args) & df[args["column"]].is_not_null())
 
 
 @row_rule("required_if_positive", "the column is required when another column is above 0",
           _when, ("column", "when"))
-def _required_if_positive(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
-    return ~((num(df[args["when"]]) > 0).fillna(False) & df[args["column"]].isna())
+def _required_if_positive(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
+    return ~((num(df[args["when"]]) > 0).fill_null(False) & df[args["column"]].is_null())
 
 
 @row_rule("required_if_present", "each column is required when another column is filled in",
           _when, ("columns", "when"), expand=per_column)
-def _required_if_present(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
-    return ~(df[args["when"]].notna().fillna(False) & df[args["column"]].isna())
+def _required_if_present(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
+    return ~(df[args["when"]].is_not_null() & df[args["column"]].is_null())
 
 
 @row_rule("required_if_value", "each column is required when another column equals a value",
           _when, ("columns", "when", "equals"), expand=per_column)
-def _required_if_value(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
-    return ~((df[args["when"]] == args["equals"]).fillna(False) & df[args["column"]].isna())
+def _required_if_value(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
+    return ~(_equals(df, args) & df[args["column"]].is_null())
 
 
 # --- dates --------------------------------------------------------------------
@@ -141,8 +146,8 @@ def _as_of(args: Args, row: Row, ctx: RuleContext, fact: Any) -> dict[str, Any]:
 
 @row_rule("not_after_as_of", "a date must not be after 统计日期", _as_of, ("columns",),
           expand=per_column)
-def _not_after_as_of(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
-    return ~(df[args["column"]] > pd.Timestamp(ctx.as_of)).fillna(False)
+def _not_after_as_of(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
+    return ~(df[args["column"]] > ctx.as_of).fill_null(False)
 
 
 def _pairwise(args: Args) -> list[dict[str, Any]]:
@@ -151,9 +156,9 @@ def _pairwise(args: Args) -> list[dict[str, Any]]:
 
 @row_rule("date_order", "dates must be in the order of the columns", _pair, ("columns",),
           marks=lambda a: a["columns"][1], expand=_pairwise)
-def _date_order(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
+def _date_order(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
     a, b = args["columns"]
-    return ~(df[a] > df[b]).fillna(False)
+    return ~(df[a] > df[b]).fill_null(False)
 
 
 def _same_day(args: Args, row: Row, ctx: RuleContext, fact: Any) -> dict[str, Any]:
@@ -164,22 +169,22 @@ def _same_day(args: Args, row: Row, ctx: RuleContext, fact: Any) -> dict[str, An
 
 @row_rule("same_day", "two dates must be the same day (日清日决: dispatched the day raised)",
           _same_day, ("column", "as"))
-def _same_day_rule(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
+def _same_day_rule(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
     a, b = df[args["column"]], df[args["as"]]
-    return ~(a.notna() & b.notna() & (a != b))
+    return ~(a.is_not_null() & b.is_not_null() & (a != b)).fill_null(False)
 
 
 @row_rule("same_day_if", "when another column equals a value, two dates must be the same day",
           _same_day, ("column", "as", "when", "equals"))
-def _same_day_if(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
+def _same_day_if(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
     a, b = df[args["column"]], df[args["as"]]
-    when = (df[args["when"]] == args["equals"]).fillna(False)
-    return ~(when & b.notna() & (a.isna() | (a != b)))
+    when = _equals(df, args)
+    return ~(when & b.is_not_null() & (a.is_null() | (a != b))).fill_null(False)
 
 
 # --- derived columns (a column's ``derived:``) --------------------------------------
 
-def _derived_test(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
+def _derived_test(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
     spec = ctx.sheet.by_name[args["column"]]
     actual = ctx.column(df, args["column"])
     expected = expected_values(spec, df, ctx)
@@ -189,7 +194,7 @@ def _derived_test(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
         if pair not in verdicts:
             verdicts[pair] = derived_matches(spec, *pair)
         out.append(verdicts[pair])
-    return pd.Series(out, index=df.index)
+    return pl.Series(out, dtype=pl.Boolean)
 
 
 def _derived_explain(args: Args, row: Row, ctx: RuleContext, fact: Any

@@ -12,7 +12,7 @@ from ..model.findings import Severity
 from .registry import Args, Rule, Scope, Source, declare, register
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import polars as pl
 
     from .context import RuleContext
 
@@ -65,17 +65,26 @@ MERGED_CELLS = declare("merged_cells", Scope.SHEET, Source.LAYOUT, W,
 STOCK_COLUMNS = ("日期", "物资名称", "收支", "数量")
 
 
-def stock_after(df: pd.DataFrame) -> pd.Series:
-    """The running stock of each 物资名称 after each row, in date order (stable)."""
-    sign = df["收支"].map({"入库": 1, "发放": -1}).fillna(0)
-    delta = df["数量"].astype("Float64").fillna(0) * sign
-    order = df.sort_values("日期", kind="stable").index
-    stock = delta.loc[order].groupby(df.loc[order, "物资名称"]).cumsum()
-    return stock.reindex(df.index)
+def stock_after(df: pl.DataFrame) -> pl.Series:
+    """The running stock of each 物资名称 after each row, in date order (stable; rows
+    without a date last); None for a row without a 物资名称."""
+    import polars as pl
+
+    direction = pl.col("收支")
+    sign = (pl.when(direction == "入库").then(1.0).when(direction == "发放").then(-1.0)
+            .otherwise(0.0))
+    delta = df["数量"].cast(pl.Float64).fill_null(0) * df.select(sign).to_series()
+    frame = pl.DataFrame({"row": range(len(df)), "date": df["日期"], "item": df["物资名称"],
+                          "delta": delta})
+    stock = (frame.sort("date", nulls_last=True, maintain_order=True)
+             .with_columns(stock=pl.when(pl.col("item").is_not_null())
+                           .then(pl.col("delta").cum_sum().over("item")))
+             .sort("row"))
+    return stock["stock"]
 
 
-def _running_stock(df: pd.DataFrame, args: Args, ctx: RuleContext) -> pd.Series:
-    return ~(stock_after(df) < 0).fillna(False)
+def _running_stock(df: pl.DataFrame, args: Args, ctx: RuleContext) -> pl.Series:
+    return ~(stock_after(df) < 0).fill_null(False)
 
 
 def _stock_explain(args: Args, row: dict[str, Any], ctx: Any, stock: Any) -> dict[str, Any]:

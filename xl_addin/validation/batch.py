@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import as_completed
@@ -124,6 +125,18 @@ def _init_worker(max_bytes: int) -> None:
         os.close(devnull)
 
 
+def pool_context() -> Any:
+    """How worker processes start: forked from this process (nothing to load again: the
+    command's process is light), unless this process has started polars already (a
+    library caller, the tests, the ribbon's server): polars' thread pool does not survive
+    a fork, and a forked worker would wait for it forever. Then they are spawned."""
+    import multiprocessing
+
+    if "polars" in sys.modules:
+        return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context()
+
+
 def _limit_memory(max_bytes: int) -> None:
     """Cap the address space this process may add, so that a hostile file makes the read
     fail (or the worker die) instead of exhausting the machine. The cap is only ever
@@ -166,7 +179,7 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(ProcessPool(
             max_workers=workers, initializer=_init_worker,
-            initargs=(limits.max_memory_bytes,))) if pending else None
+            initargs=(limits.max_memory_bytes,), context=pool_context())) if pending else None
         futures = {pool.schedule(_safe_check, args=(tasks[i],),
                                  timeout=limits.timeout_seconds): i
                    for i in pending} if pool else {}
@@ -205,7 +218,7 @@ def run_guarded(func: Callable[..., Any], args: tuple[Any, ...], display: str,
     """Run ``func(*args)`` in a worker process with the memory and time limits of
     ``limits``; a crash or a time-out becomes a ``ReadError`` naming ``display``."""
     with ProcessPool(max_workers=1, initializer=_init_worker,
-                     initargs=(limits.max_memory_bytes,)) as pool:
+                     initargs=(limits.max_memory_bytes,), context=pool_context()) as pool:
         return _outcome(pool.schedule(func, args=args, timeout=limits.timeout_seconds),
                         display, limits)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-import pandera.pandas as pa
+import pandera.polars as pa
+import polars as pl
 
 from ..core.codes import mask_id_number, mask_phone
 from ..core.messages import shown
@@ -43,7 +43,7 @@ from ..reading.reader import (
 from ..rules.cell import CELL_RULES, cell_rule_severity
 from ..rules.context import CURRENT, RuleContext, python_value
 from ..rules.cover import division_problem, match_township
-from ..rules.pandera_schema import Tag, build_schema
+from ..rules.pandera_schema import RULES_TAG, Tag, build_schema
 from ..rules.registry import REGISTRY, rule
 
 
@@ -54,7 +54,7 @@ class ValidatedWorkbook(Tally):
     path: str
     display: str
     findings: list[Finding] = field(default_factory=list)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # typed sheets by key
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # typed sheets by key
     cover: dict[str, Any] = field(default_factory=dict)  # typed cover fields
     as_of: dt.date | None = None
     policy: str = ""
@@ -76,17 +76,18 @@ def _mask(column: ColumnSpec, value: Any) -> Any:
     return mask_id_number(value) if column.personal else mask_phone(value)
 
 
-def _typed_series(values: list[Any], column: ColumnSpec) -> pd.Series:
-    kind = column.type
-    if kind == "count":
-        return pd.Series(pd.array(values, dtype="Int64"))
-    if kind in ("money", "number", "rate"):
-        return pd.Series(pd.array(values, dtype="Float64"))
-    if kind == "date":
-        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[ns]")
-    if kind == "yesno":
-        return pd.Series(pd.array(values, dtype="boolean"))
-    return pd.Series(values, dtype=object)
+# The polars type of each kind of column (schemas/: ``type:``); text of every other kind
+DTYPES: dict[str, Any] = {"count": pl.Int64, "money": pl.Float64, "number": pl.Float64,
+                          "rate": pl.Float64, "date": pl.Date, "yesno": pl.Boolean}
+
+
+def _typed_series(name: str, values: list[Any], column: ColumnSpec) -> pl.Series:
+    dtype = DTYPES.get(column.type, pl.String)
+    try:
+        return pl.Series(name, values, dtype=dtype, strict=True)
+    except (OverflowError, TypeError):  # a count beyond 64 bits (exact in ``values``)
+        return pl.Series(name, [None if v is None else float(v) for v in values],
+                         dtype=pl.Float64)
 
 
 class _SheetRun:
@@ -113,18 +114,21 @@ class _SheetRun:
             self.result.display, sheet.name, cell, row, column, params, value, expected,
             severity))
 
-    def run(self) -> pd.DataFrame:
+    def run(self) -> pl.DataFrame:
         present = [c.name for c in self.spec.columns if c.name in self.sheet.data]
-        frame: dict[str, pd.Series] = {}
+        frame: list[pl.Series] = []
         for name in present:
             column = self.spec.by_name[name]
             coerced = coerce_column(self.sheet.data[name], column.type, self.ctx.as_of)
             self.unusable[name] = coerced.unusable
             for quirk in coerced.quirks:
                 self._quirk(column, quirk)
-            frame[name] = _typed_series(coerced.values, column)
+            frame.append(_typed_series(name, coerced.values, column))
             self.ctx.values[name] = coerced.values
-        df = pd.DataFrame(frame, index=pd.RangeIndex(len(self.sheet.rows)))
+        rows = len(self.sheet.rows)
+        # a sheet none of whose columns was read still has its rows (counted as such)
+        df = pl.DataFrame(frame) if frame else pl.DataFrame({"": [None] * rows}).drop("")
+        self.ctx.frame = df
         if len(df):  # every check is by cell or by row: an empty table has nothing to fail
             schema, tags = build_schema(self.spec, present)
             token = CURRENT.set(self.ctx)
@@ -146,33 +150,45 @@ class _SheetRun:
         self.finding(column.name, quirk.index, quirk.rule, None, params,
                      value=params["original"], expected=params["value"])
 
-    def _failures(self, cases: pd.DataFrame, tags: dict[str, Tag], df: pd.DataFrame) -> None:
+    def _failures(self, cases: pl.DataFrame, tags: dict[str, Tag], df: pl.DataFrame) -> None:
         seen: set[tuple[str, int]] = set()
         facts: dict[str, Any] = {}  # per tag: what the rule's messages need, once per sheet
-        for check, column, index in zip(cases["check"], cases["column"], cases["index"],
-                                        strict=True):
-            if index is None or pd.isna(index):
-                continue
-            key = {"not_nullable": f"required|{column}",
-                   "field_uniqueness": f"unique|{column}"}.get(check, check)
+        for key, i in self._failed(cases):
             tag = tags.get(key)
-            if tag is None or (key, int(index)) in seen:
+            if tag is None or (key, i) in seen:
                 continue
-            i = int(index)
             seen.add((key, i))
             if i in self.unusable.get(tag.column, ()):
                 continue  # the coercion already reported this cell
             row = {c: self.ctx.values[c][i] for c in df.columns}  # the coerced values
             self._report(tag, i, row, df, facts, key)
 
-    def _report(self, tag: Tag, i: int, row: dict[str, Any], df: pd.DataFrame,
+    def _failed(self, cases: pl.DataFrame) -> Iterator[tuple[str, int]]:
+        """(tag, row index) of each failure pandera found, in its order; a row failing
+        the registered rules (``fg_rules``) once for each rule it fails, in their order."""
+        rules: list[int] = []
+        for check, column, index in zip(cases["check"], cases["column"], cases["index"],
+                                        strict=True):
+            if index is None:
+                continue
+            if check == RULES_TAG:
+                rules.append(index)
+                continue
+            yield {"not_nullable": f"required|{column}",
+                   "field_uniqueness": f"unique|{column}"}.get(check, check), index
+        for key, passed in self.ctx.passed.items():
+            for i in rules:
+                if not passed[i]:
+                    yield key, i
+
+    def _report(self, tag: Tag, i: int, row: dict[str, Any], df: pl.DataFrame,
                 facts: dict[str, Any], key: str) -> None:
         found = REGISTRY[tag.rule]
         fact = None
         if found.facts is not None:
             if key not in facts:
                 facts[key] = found.facts(df, tag.args)
-            fact = facts[key].iloc[i]
+            fact = facts[key][i]
         params = found.explain(tag.args, row, self.ctx, fact)  # type: ignore[misc]
         if params is None:
             return  # the rule's own look at the row found nothing to say
@@ -180,16 +196,16 @@ class _SheetRun:
         expected = params[found.expected_param] if found.expected_param else None
         self.finding(tag.column, i, tag.rule, tag.severity, params, value, expected)
 
-    def _total_row(self, df: pd.DataFrame) -> None:
+    def _total_row(self, df: pl.DataFrame) -> None:
         """Each 合计 row against the sum of every row, each 小计 row against the rows it
         covers (``SummedRow.covers``): an 错误 at each figure that differs."""
         sheet = self.sheet
         for summed in sheet.summed:
             start, stop = summed.covers
-            part = df.iloc[start:stop]
+            part = df[start:stop]
             rows = sheet.rows[start:stop]
             for name in self.spec.totals:
-                if name not in summed.values or name not in df:
+                if name not in summed.values or name not in df.columns:
                     continue
                 coerced = coerce_column([summed.values[name]], self.spec.by_name[name].type)
                 given = coerced.values[0]

@@ -1,7 +1,7 @@
 """Checking one workbook, as a worker process does for each file: validation, the
 values the rules between workbooks compare, and the counts of the county summary.
 
-This module imports pandas, pandera and pydantic; the worker processes of ``batch`` import
+This module imports polars, pandera and pydantic; the worker processes of ``batch`` import
 it, the parent process does not."""
 
 from __future__ import annotations
@@ -75,11 +75,13 @@ def day_registers(result: ValidatedWorkbook) -> dict[str, DayRegister]:
 
     for spec in REGISTERS:
         frame, data = result.tables.get(spec.sheet_key), result.addresses.get(spec.sheet_key)
-        if frame is None or data is None or any(c not in frame for c in spec.key):
+        if frame is None or data is None or any(c not in frame.columns for c in spec.key):
             continue
-        wanted = [c for c in (*spec.key, *spec.kept, *filter(None, [spec.name])) if c in frame]
+        wanted = [c for c in (*spec.key, *spec.kept, *filter(None, [spec.name]))
+                  if c in frame.columns]
         values = {c: column_values(frame[c]) for c in wanted}
-        kept = tuple(c for c in (*spec.kept, *(spec.key if spec.ledger else ())) if c in frame)
+        kept = tuple(c for c in (*spec.kept, *(spec.key if spec.ledger else ()))
+                     if c in frame.columns)
         keyed = column_keys(spec, values, len(frame))
         kept_values = [values[c] for c in kept]
         registers[spec.sheet_key] = DayRegister(
@@ -99,12 +101,12 @@ def county_keys(result: ValidatedWorkbook) -> dict[str, list[tuple[str, str, str
     for sheet in load_workbook_spec().data_sheets:
         for column in sheet.columns:
             frame = result.tables.get(sheet.key)
-            if column.unique != "county" or frame is None or column.name not in frame:
+            if column.unique != "county" or frame is None or column.name not in frame.columns:
                 continue
             data = result.addresses[sheet.key]
             keys[f"{sheet.sheet}.{column.name}"] = [
                 (value, sheet.sheet, data.address(column.name, i))
-                for i, value in enumerate(frame[column.name].tolist()) if value is not None
+                for i, value in enumerate(frame[column.name].to_list()) if value is not None
             ]
     return keys
 
@@ -131,12 +133,12 @@ def open_items(result: ValidatedWorkbook) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {"issues": [], "hazards": []}
     for key, fields in (("issues", ISSUE_FIELDS), ("hazards", HAZARD_FIELDS)):
         frame = result.tables.get(key)
-        if frame is None or frame.empty:
+        if frame is None or frame.is_empty():
             continue
         sheet = spec.sheet(key)
         names = {f: sheet.label(f) for f in fields if f in sheet.by_key}
         first = sheet.columns[0].name
-        for i, row in enumerate(frame.to_dict("records")):
+        for i, row in enumerate(frame.to_dicts()):
             values = {f: _plain(python_value(row.get(name))) for f, name in names.items()}
             status = _status(key, values, result.as_of)
             if status is None:
