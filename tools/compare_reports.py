@@ -9,6 +9,9 @@ difference. Exit 0 when the reports are identical, 1 when they differ.
     python tools/compare_reports.py --base HEAD~3 workbooks/demo tests/data/planted \
         ../shared/corpus/xlsx-wild
 
+``--base-python`` runs the base with another interpreter (a venv with the base's own
+dependencies: pandas before issue 14, polars after).
+
 Each path is checked on its own (a folder as one batch, as a clerk would run it), so a
 difference names the file or folder it came from. Fields that change between runs
 (the tool's version) are dropped before the comparison.
@@ -39,13 +42,13 @@ def _scrub(value: object) -> object:
     return value
 
 
-def run(source: Path, args: list[str]) -> tuple[int, object]:
+def run(source: Path, args: list[str], python: str = sys.executable) -> tuple[int, object]:
     """Run the xl-addin CLI of the tree at ``source``; (exit code, parsed JSON or text)."""
     env = {**os.environ, "PYTHONPATH": str(source), "COLUMNS": "200",
            "XL_ADDIN_CACHE_DIR": tempfile.mkdtemp(prefix="xl-addin-compare-")}  # cold
     # -P: the current folder (this checkout) must not come before PYTHONPATH, or the base
     # run would import the working tree's package
-    command = [sys.executable, "-P", "-c", "from xl_addin.cli import main; main()", *args]
+    command = [python, "-P", "-c", "from xl_addin.cli import main; main()", *args]
     proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                           encoding="utf-8")
     try:
@@ -67,6 +70,9 @@ def commands(path: str) -> list[list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", required=True, help="git revision to compare with")
+    parser.add_argument("--base-python", default=sys.executable,
+                        help="the Python that runs the base (a venv with its dependencies, "
+                             "when they differ from this one's)")
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args(argv)
     differ = 0
@@ -77,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for path in args.paths:
                 for cmd in commands(path):
-                    old, new = run(base, cmd), run(ROOT, cmd)
+                    old, new = run(base, cmd, args.base_python), run(ROOT, cmd)
                     label = " ".join(cmd)
                     if old == new:
                         print(f"same     {label}")

@@ -111,9 +111,11 @@ def _init_worker(max_bytes: int) -> None:
     Rust message and backtrace there before it aborts; what went wrong is reported as a
     finding instead). Set ``XL_ADDIN_DEBUG=1`` to keep it."""
     with paused_gc(), contextlib.suppress(Exception):
-        # pandas, pandera, pydantic: the limit is on what a file adds to them. Should the
+        # polars, pandera, pydantic: the limit is on what a file adds to them. Should the
         # import fail, check_one imports again and reports the error for each file.
-        import xl_addin.validation.worker  # noqa: F401
+        from xl_addin.validation.worker import warm_up
+
+        warm_up()
     _limit_memory(max_bytes)
     # With RUST_BACKTRACE set, a reader running out of memory tries to capture a backtrace,
     # needs memory for it and can deadlock instead of aborting: the file would hang until
@@ -129,12 +131,15 @@ def pool_context() -> Any:
     """How worker processes start: forked from this process (nothing to load again: the
     command's process is light), unless this process has started polars already (a
     library caller, the tests, the ribbon's server): polars' thread pool does not survive
-    a fork, and a forked worker would wait for it forever. Then they are spawned."""
+    a fork, and a forked worker would wait for it forever. Then they are forked from a
+    fork server, a fresh process that has loaded the checking program and never runs it."""
     import multiprocessing
 
-    if "polars" in sys.modules:
-        return multiprocessing.get_context("spawn")
-    return multiprocessing.get_context()
+    if "polars" not in sys.modules:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["xl_addin.validation.worker"])
+    return context
 
 
 def _limit_memory(max_bytes: int) -> None:

@@ -45,6 +45,21 @@ def outcome_of(path: str, display: str, as_of: dt.date | None, policy_path: str 
                    modified=modified, open_items=open_items(result))
 
 
+def warm_up() -> None:
+    """Start what polars starts on its first use (its thread pool, its allocator's arenas:
+    several hundred MiB of address space, hardly any of it used) with a few operations of
+    the kinds the checks run, so that a worker's memory limit, set next, is on what a file
+    adds and not on the program starting up (``batch._init_worker``)."""
+    import polars as pl
+
+    frame = pl.DataFrame({"n": list(range(2048)), "k": [str(i % 7) for i in range(2048)]})
+    frame.sort("n", nulls_last=True, maintain_order=True).with_columns(
+        c=pl.col("n").cum_sum().over("k"), d=pl.len().over("k")).filter(pl.col("n") > 1)
+    frame["k"].is_duplicated()
+    frame["k"].value_counts()
+    frame.lazy().select(pl.col("n").is_not_null().all()).collect()
+
+
 def modification_time(path: str) -> float:
     """When the file was last written (of two workbooks of one township and day, the newer
     is used: ``rules.county.select_workbooks``)."""
