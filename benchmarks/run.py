@@ -360,8 +360,10 @@ def county(path: Path, described: str, xl: list[str], friction: bool) -> None:
         report = json.loads(fl.output)
         row("frictionless, 1 sheet (fresh process)", fl,
             extra=f"valid={report['valid']}, {report['rows']} rows, {report['errors']} errors")
-    elif friction is False:
-        print("  (frictionless left out: not installed, or --county-rows spreads the rows)")
+    else:
+        print("  (frictionless left out: " + ("it is not installed)" if not _installed(
+            "frictionless") else "it validates 吸纳就业补贴 alone, and --county-rows spreads "
+            "the rows over every sheet)"))
 
     ratio_header()
     fresh = ratio_line("check / calamine (both fresh processes)", check, floor, 2.0)
@@ -369,7 +371,7 @@ def county(path: Path, described: str, xl: list[str], friction: bool) -> None:
     versus = ratio_line("frictionless / check", fl, check, 5.0, at_most=False) if fl else ""
     memory = verdict(check.rss or 0, 300, True)
     print(f"  {'check peak memory (MiB)':<44}{check.rss:9.0f}{'':9}{'≤300':>9}    {memory}")
-    record(f"county `check` ({floor.output.strip()} rows), whole process",
+    record(f"county `check` ({int(floor.output):,} rows over {path.stem}), whole process",
            f"{check.wall:.3f} s wall, {check.cpu:.3f} s CPU")
     record("… its start-up (`--version`) / a worker's imports",
            f"{runs['startup'].wall:.3f} s / {runs['program'].wall:.3f} s")
