@@ -371,7 +371,7 @@ def county(path: Path, described: str, xl: list[str], friction: bool) -> None:
     versus = ratio_line("frictionless / check", fl, check, 5.0, at_most=False) if fl else ""
     memory = verdict(check.rss or 0, 300, True)
     print(f"  {'check peak memory (MiB)':<44}{check.rss:9.0f}{'':9}{'≤300':>9}    {memory}")
-    record(f"county `check` ({int(floor.output):,} rows over {path.stem}), whole process",
+    record(f"county `check` ({path.name}, {int(floor.output):,} rows), whole process",
            f"{check.wall:.3f} s wall, {check.cpu:.3f} s CPU")
     record("… its start-up (`--version`) / a worker's imports",
            f"{runs['startup'].wall:.3f} s / {runs['program'].wall:.3f} s")
