@@ -4,7 +4,7 @@ enumeration, range) and the cell rules a column lists in its ``checks:`` (credit
 
 A cell rule's ``test`` takes one typed value and the sheet's context and returns None
 when the value passes, else the extra parameters of its message. Blanks always pass
-(required is its own rule). No pandas here: the coercion uses these declarations.
+(required is its own rule). No polars here: the coercion uses these declarations.
 """
 
 from __future__ import annotations

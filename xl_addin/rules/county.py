@@ -2,7 +2,7 @@
 county (a credit code in two townships' reports), two workbooks for one township and
 统计日期, and a township of the county with no workbook of a 统计日期 of the batch. They
 compare the outcomes of the workbooks of a batch (``validation.outcome``), in the command's
-own process: light, no pandas.
+own process: light, no polars.
 
 ``select_workbooks`` is the one place that decides which workbook of a township and day is
 used (by ``check``'s county and day rules and by ``summary``): the newer file by

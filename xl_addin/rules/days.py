@@ -11,7 +11,7 @@ cell.
 
 The worker (``validation.worker``) extracts each register as ``DayRegister`` — the key of
 every row, the few values compared, their column letters — so that the comparison runs in
-the command's own process: light, no pandas. An 身份证号 is never kept: rows are matched by a
+the command's own process: light, no polars. An 身份证号 is never kept: rows are matched by a
 keyed digest of it and named by the masked number.
 """
 

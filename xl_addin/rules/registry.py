@@ -7,7 +7,7 @@ parameters of one failure and any per-sheet values that message needs. The modul
 this folder register their rules by scope (``cell``, ``row``, ``column``, ``sheet``,
 ``cover`` and ``workbook``, ``county``, ``days``); ``all_rules()`` loads them all.
 
-This module is light (no pandas): the reader and the command's own process use it.
+This module is light (no polars): the reader and the command's own process use it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Rules of one workbook: the file itself (the guard, the reader and the worker apply
 them), its sheets, and its sheets against each other (``exists_in`` of workbook.yaml).
-Light: no pandas, no pydantic (the command's own process reports a worker's failure).
+Light: no polars, no pydantic (the command's own process reports a worker's failure).
 The rules of 封面 are in ``cover``."""
 
 from __future__ import annotations
