@@ -8,7 +8,6 @@ import functools
 import importlib.util
 import re
 from pathlib import Path
-from typing import Any
 
 from .errors import CalcError
 from .normalize import normalize_code
@@ -106,58 +105,6 @@ def division_codes() -> frozenset[str]:
             elif line.startswith("  ") and line[2:6].isdigit() and "county=" in line:
                 codes.add(province + line[2:6])
     return frozenset(codes)
-
-
-def valid_id_numbers(values: list[str]) -> list[bool]:
-    """``validate_id_number`` over many clean values at once (vectorised with numpy): True
-    where the value passes. Values that are not 18 ASCII characters take the scalar path."""
-    import numpy as np
-
-    fast: list[int] = []
-    slow: list[int] = []
-    for i, value in enumerate(values):
-        (fast if len(value) == 18 and value.isascii() else slow).append(i)
-    result = [False] * len(values)
-    if fast:
-        text = "".join(values[i] for i in fast)
-        grid = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(-1, 18)
-        body = grid[:, :17].astype(np.int64) - ord("0")
-        digits_ok = ((body >= 0) & (body <= 9)).all(axis=1)
-        body = np.where(digits_ok[:, None], body, 0)
-        total = (body * np.array(ID_WEIGHTS)).sum(axis=1)
-        expected = np.frombuffer(ID_CHECK.encode(), dtype=np.uint8)[total % 11]
-        # ``expected`` is a digit or X, so matching it also checks the 18th character
-        ok = (digits_ok & (expected == grid[:, 17]) & _real_dates(body[:, 6:14])).tolist()
-        prefixes = [values[i][:6] for i in fast]
-        unknown = {p for p in set(prefixes) if not known_division(p)}
-        if unknown:
-            ok = [good and p not in unknown for good, p in zip(ok, prefixes, strict=True)]
-        if not slow:
-            return ok
-        for i, good in zip(fast, ok, strict=True):
-            result[i] = good
-    for i in slow:
-        try:
-            validate_id_number(values[i])
-            result[i] = True
-        except CalcError:
-            result[i] = False
-    return result
-
-
-def _real_dates(digits: Any) -> Any:
-    """Rows of 8 digits (YYYYMMDD, a numpy array) → whether each is a date of the
-    Gregorian calendar from 0001-01-01 to 9999-12-31, as ``datetime.date`` accepts."""
-    import numpy as np
-
-    year = digits[:, :4] @ np.array([1000, 100, 10, 1])
-    month = digits[:, 4:6] @ np.array([10, 1])
-    day = digits[:, 6:8] @ np.array([10, 1])
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    lengths = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-    month_ok = (month >= 1) & (month <= 12)
-    longest = lengths[np.where(month_ok, month, 0)] + ((month == 2) & leap)
-    return (year >= 1) & month_ok & (day >= 1) & (day <= longest)
 
 
 def mask_id_number(value: object) -> str:

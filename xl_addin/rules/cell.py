@@ -18,6 +18,7 @@ from ..core.errors import CalcError
 from ..core.messages import shown
 from ..core.numbers import to_decimal
 from ..model.findings import Severity
+from .idcard_column import valid_id_numbers
 from .registry import Args, Rule, Scope, Source, declare, register
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -135,7 +136,7 @@ _cell_rule("uscc", _reason(codes.validate_uscc),
 _cell_rule("idcard", _reason(codes.validate_id_number),
            "身份证号 fails GB 11643 (length, birth date, check character) or its first six "
            "digits are no division code (python-stdnum)",
-           bulk=codes.valid_id_numbers)
+           bulk=valid_id_numbers)
 _cell_rule("mobile", _pattern(MOBILE), "not an 11-digit mobile number")
 _cell_rule("phone", _pattern(PHONE), "not a mobile or fixed-line number")
 _cell_rule("wan_magnitude", _wan, "an amount in 万元 above 10 亿: probably typed in 元",
