@@ -136,21 +136,29 @@ def _remote_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
     payloads.ensure_remote_engine()
 
 
-def _planting_init(module: str, name: str, replacement: Any, max_bytes: int) -> None:
-    """A worker's initializer that also puts ``replacement`` in place of ``module.name``."""
+def _planting_init(owner: str, name: str, replacement: Any, max_bytes: int) -> None:
+    """A worker's initializer that also puts ``replacement`` in place of ``owner.name``
+    (``owner``: "module" or "module:Class")."""
     import importlib
 
     _real_init_worker(max_bytes)
-    setattr(importlib.import_module(module), name, replacement)
+    module, _, attribute = owner.partition(":")
+    target: Any = importlib.import_module(module)
+    for part in filter(None, attribute.split(".")):
+        target = getattr(target, part)
+    setattr(target, name, replacement)
 
 
-def plant_in_workers(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str,
+def plant_in_workers(monkeypatch: pytest.MonkeyPatch, owner: ModuleType | type, name: str,
                      replacement: Any) -> None:
-    """Replace ``module.name`` by ``replacement`` (a module-level function) here and in
-    the worker processes of ``check_paths``, whether they are forked or spawned (they are
-    spawned when this process has started polars: ``batch.pool_context``)."""
+    """Replace ``owner.name`` (a module's function or a class's method) by ``replacement``
+    (a module-level function) here and in the worker processes of ``check_paths``,
+    ``run_guarded``, whether they are forked or forked from a fork server (when this
+    process has used polars: ``batch.pool_context``)."""
     from xl_addin.validation import batch
 
-    monkeypatch.setattr(module, name, replacement)
+    path = owner.__name__ if isinstance(owner, ModuleType) else \
+        f"{owner.__module__}:{owner.__qualname__}"
+    monkeypatch.setattr(owner, name, replacement)
     monkeypatch.setattr(batch, "_init_worker",
-                        functools.partial(_planting_init, module.__name__, name, replacement))
+                        functools.partial(_planting_init, path, name, replacement))

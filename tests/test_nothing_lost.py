@@ -35,6 +35,7 @@ import hostile
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import plant_in_workers
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
@@ -372,19 +373,24 @@ def _folder(path: Path) -> list[str]:
     return sorted(p.name for p in path.parent.iterdir())
 
 
+def _half_then_fail(self: Any, filename: Any) -> None:
+    Path(filename).write_bytes(b"PK\x03\x04half")
+    raise RuntimeError("disk full")
+
+
+def _half_then_hang(self: Any, filename: Any) -> None:
+    Path(filename).write_bytes(b"PK\x03\x04half")
+    time.sleep(600)
+
+
 def test_a_failed_annotate_leaves_an_existing_output_intact(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
-    """openpyxl's save writes half a file, then fails (in the worker, which is forked
-    after the patch): the old output stays, byte for byte, and no temporary file is left."""
+    """openpyxl's save writes half a file, then fails (in the worker): the old output
+    stays, byte for byte, and no temporary file is left."""
     out = tmp_path / "标注.xlsx"
     out.write_bytes(b"the previous annotated copy")
-
-    def half_then_fail(self: Any, filename: Any) -> None:
-        Path(filename).write_bytes(b"PK\x03\x04half")
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(openpyxl.Workbook, "save", half_then_fail)
+    plant_in_workers(monkeypatch, openpyxl.Workbook, "save", _half_then_fail)
     result = CliRunner().invoke(main, ["annotate", str(hostile.PLANTED), "--out", str(out)])
     assert result.exit_code == 2 and "disk full" in result.stderr and CJK.search(result.stderr)
     assert out.read_bytes() == b"the previous annotated copy"
@@ -396,12 +402,7 @@ def test_an_annotate_killed_while_saving_leaves_no_trace(tmp_path: Path,
                                                          ) -> None:
     out = tmp_path / "标注.xlsx"
     out.write_bytes(b"the previous annotated copy")
-
-    def half_then_hang(self: Any, filename: Any) -> None:
-        Path(filename).write_bytes(b"PK\x03\x04half")
-        time.sleep(600)
-
-    monkeypatch.setattr(openpyxl.Workbook, "save", half_then_hang)
+    plant_in_workers(monkeypatch, openpyxl.Workbook, "save", _half_then_hang)
     started = time.monotonic()
     with pytest.raises(AnnotateError) as failed:
         annotate(hostile.PLANTED, out, limits=Limits(timeout_seconds=2))

@@ -142,6 +142,21 @@ def pool_context() -> Any:
     return context
 
 
+def _forget_inherited_fork_server() -> None:
+    """In a process forked from one that had started a fork server, that server is its
+    parent's: asking it for workers fails (multiprocessing checks on it with ``waitpid``,
+    which only a parent may call). Forget it, so that this process starts its own when it
+    needs one (a library caller's own process pool, the tests')."""
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    server = getattr(forkserver, "_forkserver", None)
+    for name in ("_forkserver_address", "_forkserver_alive_fd", "_forkserver_pid"):
+        if hasattr(server, name):
+            setattr(server, name, None)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_fork_server)
+
+
 def _limit_memory(max_bytes: int) -> None:
     """Cap the address space this process may add, so that a hostile file makes the read
     fail (or the worker die) instead of exhausting the machine. The cap is only ever
