@@ -143,33 +143,58 @@ def _limit_memory(max_bytes: int) -> None:
 def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | None = None,
                 policy_path: str | None = None, month: str | None = None,
                 progress: Callable[[Outcome], None] | None = None,
-                limits: Limits = DEFAULT_LIMITS, cache: bool = False) -> Batch:
+                limits: Limits = DEFAULT_LIMITS, cache: bool = False,
+                started: Callable[[int], None] | None = None) -> Batch:
     """Check every workbook named or found under ``paths``, each in a worker process with
     the memory and time limits of ``limits``; a file that crashes or hangs its worker is
     reported and the batch goes on. With ``cache``, a workbook checked before (the same
     bytes, name, tool, schemas, policy and options) is answered from the result cache
-    (``validation.cache``) without a worker, and what a worker finds is stored there."""
+    (``validation.cache``) without a worker, and what a worker finds is stored there.
+
+    The workers are started as soon as the files a worker must read are known (a file
+    without an entry in the cache), before the cached outcomes are loaded: a worker first
+    loads the checking program, and the command's own work goes on meanwhile.
+    ``started(number of files)`` is called once, right after that (before any
+    ``progress``), for the caller to load what it needs next (its renderers, a progress
+    bar) while the workers load theirs."""
     files = collect(paths)
     tasks = [(p, d, as_of, policy_path, month, limits) for p, d in files]
     results: list[Outcome | None] = [None] * len(tasks)
     store = ResultCache(policy_path, as_of, month, limits) if cache else None
-    lookups: dict[int, Lookup | None] = {}
-    for i, (path, display) in enumerate(files):  # the cache first: no worker for a hit
-        lookups[i] = found = store.lookup(path) if store else None
-        hit = store.load(found, path, display) if store and found else None
-        if hit is not None:
+    lookups = [store.lookup(path) if store else None for path, _ in files]
+    # A file whose entry is not even there goes to a worker at once; an entry that is there
+    # but proves damaged when loaded is sent after it (a rare case: then a pool is sized on
+    # the files still to load).
+    known = [i for i, found in enumerate(lookups) if store and found and _stored(store, found)]
+    missing = sorted(set(range(len(files))) - set(known))
+    futures: dict[Any, int] = {}
+    with contextlib.ExitStack() as stack:
+        pool: ProcessPool | None = None
+
+        def send(i: int, candidates: int) -> None:
+            nonlocal pool
+            if pool is None:  # the workers fork here: the first schedule starts the pool
+                workers = max(1, min(jobs or os.cpu_count() or 1, candidates))
+                pool = stack.enter_context(ProcessPool(
+                    max_workers=workers, initializer=_init_worker,
+                    initargs=(limits.max_memory_bytes,)))
+            futures[pool.schedule(_safe_check, args=(tasks[i],),
+                                  timeout=limits.timeout_seconds)] = i
+
+        for i in missing:
+            send(i, len(missing))
+        if started:
+            started(len(files))
+        for n, i in enumerate(known):  # the cache: no worker for a hit
+            path, display = files[i]
+            found = lookups[i]
+            hit = store.load(found, path, display) if store and found else None
+            if hit is None:
+                send(i, len(known) - n)
+                continue
             results[i] = hit
             if progress:
                 progress(hit)
-    pending = [i for i, r in enumerate(results) if r is None]
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
-    with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(ProcessPool(
-            max_workers=workers, initializer=_init_worker,
-            initargs=(limits.max_memory_bytes,))) if pending else None
-        futures = {pool.schedule(_safe_check, args=(tasks[i],),
-                                 timeout=limits.timeout_seconds): i
-                   for i in pending} if pool else {}
         for future in as_completed(futures):
             i = futures[future]
             path, display = tasks[i][0], tasks[i][1]
@@ -187,6 +212,12 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
                 progress(checked)
     done = [r for r in results if r is not None]
     return batch_of(done)
+
+
+def _stored(store: ResultCache, found: Lookup) -> bool:
+    """Whether the cache holds an entry for the file (loaded, and so trusted or not, only
+    once the workers have been started)."""
+    return store._entry(found.key).is_file()
 
 
 def batch_of(done: list[Outcome]) -> Batch:
