@@ -195,7 +195,13 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
             results[i] = hit
             if progress:
                 progress(hit)
+        remaining = len(futures)
         for future in as_completed(futures):
+            remaining -= 1
+            if not remaining and pool is not None:
+                # every result is in: the pool winds down (its manager thread wakes every
+                # 0.1 s) while the last outcome is stored and the batch's rules run
+                pool.stop()
             i = futures[future]
             path, display = tasks[i][0], tasks[i][1]
             try:
@@ -210,8 +216,7 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
             results[i] = checked
             if progress:
                 progress(checked)
-    done = [r for r in results if r is not None]
-    return batch_of(done)
+        return batch_of([r for r in results if r is not None])
 
 
 def _stored(store: ResultCache, found: Lookup) -> bool:
