@@ -6,6 +6,7 @@ holds when a worker forks is what that worker starts from."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -144,6 +145,10 @@ class RecordingPool(batch_module.ProcessPool):  # type: ignore[misc]
         RecordingPool.events.append("worker " + os.path.basename(args[0][1]))
         return super().schedule(function, args=args, **kwargs)
 
+    def stop(self) -> None:
+        RecordingPool.events.append("stop")
+        super().stop()
+
 
 @pytest.fixture
 def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -175,7 +180,8 @@ def test_started_comes_once_after_the_workers_and_before_any_outcome(folder: Pat
     batch = _checked(folder, events, jobs=2, cache=True)
     assert sorted(ORDER) == ORDER
     assert events[:4] == [*(f"worker {n}" for n in ORDER), "started 3"]
-    assert sorted(events[4:]) == sorted(f"outcome {n}" for n in ORDER)
+    assert sorted(events[4:]) == sorted([*(f"outcome {n}" for n in ORDER), "stop"])
+    assert events[-2] == "stop"  # the pool winds down once the last result is in
     assert RecordingPool.sizes == [2]
     assert [os.path.basename(r.display) for r in batch.results] == ORDER
 
@@ -190,7 +196,7 @@ def test_a_cached_file_is_loaded_after_the_workers_are_started(folder: Path,
     # one file to read: one worker, started before the two cached outcomes are loaded
     assert RecordingPool.sizes == [1]
     assert events == [f"worker {OTHER}", "started 3", f"outcome {THIRD}", f"outcome {HOME}",
-                      f"outcome {OTHER}"]
+                      "stop", f"outcome {OTHER}"]
     # the report names the files in collect's order, whoever answered first
     assert [os.path.basename(r.display) for r in batch.results] == ORDER
     assert RENDERERS["json"](batch, "zh") != RENDERERS["json"](first, "zh")
@@ -222,7 +228,8 @@ def test_a_damaged_entry_found_after_the_start_still_gets_a_worker(folder: Path,
     # every entry looked present: the workers start when the first damaged one is loaded,
     # the pool sized on the files still to load then (2 of 3, at most --jobs)
     assert events[:4] == ["started 3", f"outcome {OTHER}", f"worker {THIRD}", f"worker {HOME}"]
-    assert sorted(events[4:]) == [f"outcome {THIRD}", f"outcome {HOME}"]
+    assert sorted(events[4:]) == ["outcome " + n for n in (THIRD, HOME)] + ["stop"]
+    assert events[-2] == "stop"
     assert RecordingPool.sizes == [2]
     assert RENDERERS["json"](again, "zh") == RENDERERS["json"](first, "zh")
     assert len(sorted(cache_dir().rglob("*.json"))) == 3  # stored again
@@ -237,7 +244,7 @@ def test_one_damaged_entry_last_gets_a_pool_of_one(folder: Path, events: list[st
     RecordingPool.sizes.clear()
     _checked(folder, events, jobs=2, cache=True)
     assert events == ["started 3", f"outcome {OTHER}", f"outcome {THIRD}", f"worker {HOME}",
-                      f"outcome {HOME}"]
+                      "stop", f"outcome {HOME}"]
     assert RecordingPool.sizes == [1]
 
 
@@ -253,3 +260,24 @@ def test_an_empty_folder_is_started_and_checked_without_a_worker(tmp_path: Path,
     batch = _checked(tmp_path, events, cache=True)
     assert events == ["started 0"]
     assert batch.results == [] and RecordingPool.sizes == []
+
+
+def test_the_pool_winds_down_while_the_last_outcome_is_stored(
+        folder: Path, events: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    store = ResultCache.store
+
+    def storing(self: ResultCache, lookup: Any, outcome: Any) -> bool:
+        events.append("store " + os.path.basename(outcome.display))
+        return store(self, lookup, outcome)
+
+    monkeypatch.setattr(ResultCache, "store", storing)
+    batch = _checked(folder, events, jobs=2, cache=True)
+    stored = [e for e in events if e.startswith("store ")]
+    assert sorted(stored) == sorted(f"store {n}" for n in ORDER)
+    # one stop, after the last result came in and before it was stored; the pool is still
+    # joined before check_paths returns (its workers gone)
+    assert events.count("stop") == 1
+    assert events.index("stop") == events.index(stored[-1]) - 1
+    assert events.index("stop") > events.index(stored[-2])
+    assert [r.unreadable for r in batch.results] == [False, False, False]
+    assert not [p for p in multiprocessing.active_children() if p.name == "pebble_pool_worker"]
