@@ -19,8 +19,8 @@ from .outputs.report import FORMATS
 from .reading.limits import DEFAULT_LIMITS, MIB, Limits
 
 # What the commands import only once they run (docs/performance.md, "Start-up of the
-# command"): the checking commands start their worker processes first, and load rich, the
-# renderers and the batch's own rules while the workers load the checking program.
+# command"): the checking commands start their worker processes first, and load rich and
+# the renderers while the workers load the checking program.
 if TYPE_CHECKING:
     from .core.policy import Policy
     from .validation.outcome import Batch, Outcome
