@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from .core.errors import CalcError
 from .core.messages import Lang, text
 from .core.normalize import parse_date
 from .outputs.atomic import write_text_atomic
-from .outputs.report import FORMATS, RENDERERS, render_table
+from .outputs.report import FORMATS
 from .reading.limits import DEFAULT_LIMITS, MIB, Limits
-from .validation.batch import check_paths
-from .validation.outcome import Batch, Outcome
 
+# What the commands import only once they run (docs/performance.md, "Start-up of the
+# command"): the checking commands start their worker processes first, and load rich and
+# the renderers while the workers load the checking program.
 if TYPE_CHECKING:
     from .core.policy import Policy
+    from .validation.outcome import Batch, Outcome
 
 
 class DateType(click.ParamType):
@@ -92,20 +93,47 @@ def main() -> None:
 
 def run_check(paths: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
               policy_path: str | None, lang: Lang, show_progress: bool,
-              limits: Limits = DEFAULT_LIMITS, cache: bool = False) -> Batch:
-    console = Console(stderr=True)
-    if not show_progress:
-        return check_paths(paths, as_of, jobs, policy_path, limits=limits, cache=cache)
-    with Progress(TextColumn(text("cli_checking", lang)), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), console=console, transient=True) as bar:
-        from .validation.batch import collect
-        task = bar.add_task("", total=len(collect(paths)))
+              limits: Limits = DEFAULT_LIMITS, cache: bool = False,
+              prepare: Callable[[], Any] | None = None) -> Batch:
+    """Check ``paths`` (``validation.batch.check_paths``). ``prepare`` (what the command
+    needs after the check: its renderers) and the progress bar are loaded once the worker
+    processes have been started, while they load the checking program."""
+    from .validation.batch import check_paths
+
+    with contextlib.ExitStack() as stack:
+        steps: list[Callable[[Outcome], None]] = []
+
+        def started(total: int) -> None:
+            if prepare:
+                prepare()
+            if show_progress:
+                steps.append(stack.enter_context(_progress_bar(total, lang)))
 
         def step(checked: Outcome) -> None:
+            for advance in steps:
+                advance(checked)
+
+        return check_paths(paths, as_of, jobs, policy_path,
+                           progress=step if show_progress else None, limits=limits,
+                           cache=cache, started=started)
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, lang: Lang) -> Iterator[Callable[[Outcome], None]]:
+    """A transient progress bar on standard error: one step per workbook checked."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn(text("cli_checking", lang)), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), console=Console(stderr=True),
+                  transient=True) as bar:
+        task = bar.add_task("", total=total)
+
+        def advance(checked: Outcome) -> None:
             bar.update(task, advance=1, description=escape(os.path.basename(checked.display)))
 
-        return check_paths(paths, as_of, jobs, policy_path, progress=step, limits=limits,
-                           cache=cache)
+        yield advance
 
 
 @main.command()
@@ -126,8 +154,13 @@ def check(paths: tuple[str, ...], fmt: str, as_of: dt.date | None, jobs: int | N
     if policy_path:  # a policy file of the user's is refused here, before any worker runs
         _policy_or_exit(policy_path, lang)
     batch = run_check(paths, as_of, jobs, policy_path, lang, sys.stderr.isatty(),
-                      make_limits(**limits), cache=not no_cache)
+                      make_limits(**limits), cache=not no_cache,
+                      prepare=lambda: _renderers(fmt))
+    from .outputs.report import RENDERERS, render_table
+
     if fmt == "table":
+        from rich.console import Console
+
         if output:
             with open(os.devnull, "w") as sink:
                 console = Console(file=sink, record=True, width=160)
@@ -142,6 +175,18 @@ def check(paths: tuple[str, ...], fmt: str, as_of: dt.date | None, jobs: int | N
         else:
             click.echo(rendered)
     sys.exit(batch.exit_code)
+
+
+def _renderers(fmt: str) -> None:
+    """Load what rendering the report needs (the renderers, rich for a table, the sheets'
+    order of the findings), while the workers load the checking program."""
+    from .model.spec import sheet_order
+    from .outputs import report  # noqa: F401
+
+    if fmt == "table":
+        import rich.console
+        import rich.table  # noqa: F401
+    sheet_order()
 
 
 def _write_or_exit(target: str, write: Any, lang: Lang) -> None:
@@ -290,6 +335,8 @@ def dispatch(paths: tuple[str, ...], out: str | None, fmt: str, day: dt.date | N
              **limits: Any) -> None:
     """日调度交办清单：未办结交办问题（按承办部门、问题类别）和未销号隐患。Exit as ``check``."""
     import json
+
+    from rich.console import Console
 
     from .outputs.dispatch import dispatch_line, dispatch_list, render_dispatch, write_dispatch
     from .outputs.summary import county_summary

@@ -10,17 +10,15 @@ from collections.abc import Iterable
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
-
 from .. import __version__
 from ..core.messages import Lang, text
 from ..model.findings import Finding, Severity
 from ..validation.outcome import Batch, Outcome
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rich is imported by the table's renderer only (the command's start-up)
+    from rich.console import Console
+    from rich.text import Text
+
     from ..validation.workbook import ValidatedWorkbook
 
 FORMATS = ("table", "json", "junit", "sarif", "github")
@@ -57,6 +55,9 @@ def _by_workbook(batch: Batch) -> dict[str | None, list[Finding]]:
 
 
 def render_table(batch: Batch, console: Console, lang: Lang = "zh") -> None:
+    from rich.markup import escape
+    from rich.text import Text
+
     grouped = _by_workbook(batch)
     for result in batch.results:
         findings = grouped.get(result.display, [])
@@ -76,6 +77,9 @@ def render_table(batch: Batch, console: Console, lang: Lang = "zh") -> None:
 
 def _print_findings(console: Console, title: Text | None, findings: Iterable[Finding],
                     lang: Lang) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, title_justify="left", show_lines=False, expand=False)
     for col in ("col_cell", "col_severity", "col_rule", "col_message"):
         table.add_column(text(col, lang), overflow="fold")

@@ -59,7 +59,7 @@ def check_one(path: str, display: str, as_of: dt.date | None = None,
               limits: Limits = DEFAULT_LIMITS) -> Outcome:
     """Check one workbook (runs in a worker process, which has imported ``workbook_check``
     already; the parent process, which only schedules the files and renders the report,
-    never imports pandas, pandera or pydantic)."""
+    never imports polars, pandera or pydantic)."""
     with paused_gc():
         from .worker import outcome_of
 
@@ -176,34 +176,65 @@ def _limit_memory(max_bytes: int) -> None:
 def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | None = None,
                 policy_path: str | None = None, month: str | None = None,
                 progress: Callable[[Outcome], None] | None = None,
-                limits: Limits = DEFAULT_LIMITS, cache: bool = False) -> Batch:
+                limits: Limits = DEFAULT_LIMITS, cache: bool = False,
+                started: Callable[[int], None] | None = None) -> Batch:
     """Check every workbook named or found under ``paths``, each in a worker process with
     the memory and time limits of ``limits``; a file that crashes or hangs its worker is
     reported and the batch goes on. With ``cache``, a workbook checked before (the same
     bytes, name, tool, schemas, policy and options) is answered from the result cache
-    (``validation.cache``) without a worker, and what a worker finds is stored there."""
+    (``validation.cache``) without a worker, and what a worker finds is stored there.
+
+    The workers are started as soon as the files a worker must read are known (a file
+    without an entry in the cache), before the cached outcomes are loaded: a worker first
+    loads the checking program, and the command's own work goes on meanwhile.
+    ``started(number of files)`` is called once, right after that (before any
+    ``progress``), for the caller to load what it needs next (its renderers, a progress
+    bar) while the workers load theirs."""
     files = collect(paths)
     tasks = [(p, d, as_of, policy_path, month, limits) for p, d in files]
     results: list[Outcome | None] = [None] * len(tasks)
     store = ResultCache(policy_path, as_of, month, limits) if cache else None
-    lookups: dict[int, Lookup | None] = {}
-    for i, (path, display) in enumerate(files):  # the cache first: no worker for a hit
-        lookups[i] = found = store.lookup(path) if store else None
-        hit = store.load(found, path, display) if store and found else None
-        if hit is not None:
+    lookups = [store.lookup(path) if store else None for path, _ in files]
+    # A file whose entry is not even there goes to a worker at once; an entry that is there
+    # but proves damaged when loaded is sent after it (a rare case: then a pool is sized on
+    # the files still to load).
+    known = [i for i, found in enumerate(lookups) if store and found and _stored(store, found)]
+    missing = sorted(set(range(len(files))) - set(known))
+    futures: dict[Any, int] = {}
+    with contextlib.ExitStack() as stack:
+        pool: ProcessPool | None = None
+
+        def send(i: int, candidates: int) -> None:
+            nonlocal pool
+            if pool is None:  # the workers fork here: the first schedule starts the pool
+                workers = max(1, min(jobs or os.cpu_count() or 1, candidates))
+                pool = stack.enter_context(ProcessPool(
+                    max_workers=workers, initializer=_init_worker,
+                    initargs=(limits.max_memory_bytes,), context=pool_context()))
+            futures[pool.schedule(_safe_check, args=(tasks[i],),
+                                  timeout=limits.timeout_seconds)] = i
+
+        for i in missing:
+            send(i, len(missing))
+        if started:
+            started(len(files))
+        for n, i in enumerate(known):  # the cache: no worker for a hit
+            path, display = files[i]
+            found = lookups[i]
+            hit = store.load(found, path, display) if store and found else None
+            if hit is None:
+                send(i, len(known) - n)
+                continue
             results[i] = hit
             if progress:
                 progress(hit)
-    pending = [i for i, r in enumerate(results) if r is None]
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
-    with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(ProcessPool(
-            max_workers=workers, initializer=_init_worker,
-            initargs=(limits.max_memory_bytes,), context=pool_context())) if pending else None
-        futures = {pool.schedule(_safe_check, args=(tasks[i],),
-                                 timeout=limits.timeout_seconds): i
-                   for i in pending} if pool else {}
+        remaining = len(futures)
         for future in as_completed(futures):
+            remaining -= 1
+            if not remaining and pool is not None:
+                # every result is in: the pool winds down (its manager thread wakes every
+                # 0.1 s) while the last outcome is stored and the batch's rules run
+                pool.stop()
             i = futures[future]
             path, display = tasks[i][0], tasks[i][1]
             try:
@@ -218,8 +249,13 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
             results[i] = checked
             if progress:
                 progress(checked)
-    done = [r for r in results if r is not None]
-    return batch_of(done)
+        return batch_of([r for r in results if r is not None])
+
+
+def _stored(store: ResultCache, found: Lookup) -> bool:
+    """Whether the cache holds an entry for the file (loaded, and so trusted or not, only
+    once the workers have been started)."""
+    return store.holds(found)
 
 
 def batch_of(done: list[Outcome]) -> Batch:

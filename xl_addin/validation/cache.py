@@ -14,7 +14,7 @@ own name. No 身份证号 or phone number is stored unmasked: the 封面's priva
 masked as the reports mask them, and an outcome that would still hold one anywhere is not
 cached at all (it is read again next time).
 
-Light: the command's own process uses this module (no pandas, pandera or pydantic)."""
+Light: the command's own process uses this module (no polars, pandera or pydantic)."""
 
 from __future__ import annotations
 
@@ -162,6 +162,11 @@ class ResultCache:
         key = hashlib.sha256("\0".join(
             (self.base, content, os.path.basename(path))).encode()).hexdigest()
         return Lookup(key, (info.st_size, info.st_mtime_ns), info.st_mtime)
+
+    def holds(self, lookup: Lookup) -> bool:
+        """Whether an entry for the file is there (whether it is sound is known when it is
+        loaded)."""
+        return self._entry(lookup.key).is_file()
 
     def _entry(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
