@@ -350,9 +350,9 @@ def _encode(value: Any, names: dict[str, str]) -> Any:
     if isinstance(value, dt.time):
         return {"$": "time", "v": value.isoformat()}
     if isinstance(value, tuple):
-        return {"$": "tuple", "v": [_encode(v, names) for v in value]}
+        return {"$": "tuple", "v": _encode_items(value, names)}
     if isinstance(value, list):
-        return [_encode(v, names) for v in value]
+        return _encode_items(value, names)
     if isinstance(value, dict):
         return {"$": "dict", "v": [[_encode(k, names), _encode(v, names)]
                                    for k, v in value.items()]}
@@ -370,11 +370,31 @@ _SCALARS: dict[str, Any] = {
     "date": dt.date.fromisoformat, "time": dt.time.fromisoformat, "float": float}
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})  # stored as they are, read back the same
+
+
+def _encode_items(items: list[Any] | tuple[Any, ...], names: dict[str, str]) -> list[Any]:
+    """The items of a list or tuple: at once when each is a text (naming neither file name),
+    a whole number, a yes/no or blank, or a tuple of those, as the day registers of a long
+    roster are (60,000 rows); otherwise one by one."""
+    kinds = set(map(type, items))
+    if kinds <= _PLAIN:
+        texts = "\x00".join(v for v in items if type(v) is str)
+        if not any(name and name in texts for name in names):
+            return list(items)
+    elif kinds == {tuple} and all(set(map(type, t)) <= _PLAIN for t in items):
+        texts = "\x00".join(v for t in items for v in t if type(v) is str)
+        if not any(name and name in texts for name in names):
+            return [{"$": "tuple", "v": list(t)} for t in items]
+    return [_encode(v, names) for v in items]
+
+
 def _decode(value: Any, names: dict[str, str]) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list):
-        return [_decode(v, names) for v in value]
+        return list(value) if set(map(type, value)) <= _PLAIN else [_decode(v, names)
+                                                                    for v in value]
     if not isinstance(value, dict):
         raise Foreign("a JSON value of no known kind")
     tag, inner = value.get("$"), value.get("v")
@@ -388,7 +408,8 @@ def _decode(value: Any, names: dict[str, str]) -> Any:
             raise Foreign("a date-time for a date")
         return decoded
     if tag == "tuple" and isinstance(inner, list):
-        return tuple(_decode(v, names) for v in inner)
+        return tuple(inner) if set(map(type, inner)) <= _PLAIN else tuple(
+            _decode(v, names) for v in inner)
     if tag == "dict" and isinstance(inner, list):
         pairs = [_pair(p, names) for p in inner]
         out = dict(pairs)
