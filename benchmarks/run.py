@@ -14,7 +14,8 @@ Generates its inputs into benchmarks/out/ and prints, in one run:
    workbooks/make_campaign.py: 341 workbooks over 31 days) checked cold (empty result
    cache) and warm (nothing changed); target warm ≤ 10% of cold.
 It ends with one markdown table of every figure and target, the machine, and a calibration
-line (fresh `python -c pass` and `python -c "import numpy"`) to compare machines by.
+line (fresh `python -c pass` and `python -c "import asyncio, decimal, json"`, the standard
+library only) to compare machines by.
 Before timing, the xl_addin package is compiled to bytecode (`python -m compileall`, with
 PYTHONDONTWRITEBYTECODE unset for that call only), as a pip install leaves it.
 Times are the best of 3 runs (--repeat); peak memory is the highest of them: the maximum RSS
@@ -236,13 +237,15 @@ def compile_package() -> str:
 
 
 def calibrate() -> str:
-    """Fresh `python -c pass` and `python -c "import numpy"`: this machine's floor."""
+    """Fresh `python -c pass` and a fresh import of a few standard modules: this machine's
+    floor (the standard library is there whatever is installed)."""
+    stdlib = "import asyncio, decimal, json"
     runs = measure({"python -c pass": [sys.executable, "-c", "pass"],
-                    "python -c import numpy": [sys.executable, "-c", "import numpy"]},
+                    f"python -c {stdlib}": [sys.executable, "-c", stdlib]},
                    tag="calibration")
-    a, b = runs["python -c pass"], runs["python -c import numpy"]
+    a, b = runs["python -c pass"], runs[f"python -c {stdlib}"]
     return (f"Calibration (fresh processes, best of {REPEAT}): `python -c pass` {a.wall:.3f} s "
-            f"wall / {a.cpu:.3f} s CPU / {a.rss:.0f} MiB; `python -c \"import numpy\"` "
+            f"wall / {a.cpu:.3f} s CPU / {a.rss:.0f} MiB; `python -c \"{stdlib}\"` "
             f"{b.wall:.3f} s wall / {b.cpu:.3f} s CPU / {b.rss:.0f} MiB")
 
 

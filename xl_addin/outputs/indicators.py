@@ -13,15 +13,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from ..core.numbers import format_percent, round_money, to_decimal
 from ..model.spec import WorkbookSpec, cover_label
 
-Tables = Mapping[str, pl.DataFrame]
-Mask = Callable[[pl.DataFrame, "IndicatorContext"], pl.Series]
+if TYPE_CHECKING:  # the typed sheets are polars frames; the summary's process never loads it
+    import polars as pl
+
+Tables = Mapping[str, "pl.DataFrame"]
+Mask = Callable[["pl.DataFrame", "IndicatorContext"], "pl.Series"]
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ def _column(frame: pl.DataFrame, name: str) -> pl.Series:
     """Column ``name`` of ``frame``; all blank when the sheet has no such column."""
     if name in frame.columns:
         return frame[name]
+    import polars as pl
+
     return pl.Series(name, [None] * len(frame), dtype=pl.Null)
 
 
