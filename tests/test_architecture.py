@@ -265,7 +265,7 @@ ALLOWED: dict[str, set[str]] = {
 EXCEPTIONS = {
     ("xl_addin.validation.worker", "xl_addin.outputs.indicators"):
         "a worker computes each workbook's headline counts (compute_counts, IndicatorContext, "
-        "previous_month) in its own process, where pandas is loaded, so that the command's "
+        "previous_month) in its own process, where polars is loaded, so that the command's "
         "process never is; that computation lives in outputs.indicators beside the "
         "indicators' Excel formulas",
     ("xl_addin.addin_build.vba_source", "xl_addin.xlwings_udfs"):

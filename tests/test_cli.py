@@ -196,7 +196,7 @@ def test_annotate_refuses_a_workbook_with_a_chart(tmp_path):
 
 
 def test_the_command_process_stays_light():
-    """`xl-addin check` schedules files and renders the report; pandas, pandera and pydantic
+    """`xl-addin check` schedules files and renders the report; polars, pandera and pydantic
     are loaded by the worker processes only (docs/performance.md)."""
     import subprocess
     import sys
