@@ -281,3 +281,56 @@ def test_the_pool_winds_down_while_the_last_outcome_is_stored(
     assert events.index("stop") > events.index(stored[-2])
     assert [r.unreadable for r in batch.results] == [False, False, False]
     assert not [p for p in multiprocessing.active_children() if p.name == "pebble_pool_worker"]
+
+
+# --- how the workers start: forked, or from a fork server once polars has run ------------
+
+_POOL_PROBE = textwrap.dedent("""
+    import sys
+    from xl_addin.validation.batch import check_paths, pool_context
+    if __name__ == "__main__":  # a fork server imports the main module (multiprocessing)
+        if sys.argv[1] == "used":
+            import polars as pl
+            pl.DataFrame({"n": [1, 2, 3]}).select(pl.col("n").sum())  # its thread pool runs
+        batch = check_paths([sys.argv[2]], jobs=1)
+        print(pool_context().get_start_method(), [r.unreadable for r in batch.results])
+""")
+
+
+@pytest.mark.parametrize(("polars_state", "method"), [("absent", "fork"),
+                                                      ("used", "forkserver")])
+def test_workers_are_forked_unless_polars_has_run_here(tmp_path: Path, polars_state: str,
+                                                       method: str) -> None:
+    """A worker forked from a process whose polars thread pool has run would wait for that
+    pool forever: such a process gets its workers from a fork server, and they check the
+    workbook (a hang would end at the test's time limit, not in a pass)."""
+    script = tmp_path / "probe.py"
+    script.write_text(_POOL_PROBE, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script), polars_state, str(DEMO / HOME)],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    assert out.split() == [method, "[False]"]
+
+
+def test_a_forked_child_starts_its_own_fork_server(tmp_path: Path) -> None:
+    """A process forked from one that ran a fork server (a library caller's own process
+    pool, as tests/test_nothing_lost.py has) must not ask its parent's server for workers
+    (``_forget_inherited_fork_server``)."""
+    script = tmp_path / "child.py"
+    script.write_text(textwrap.dedent("""
+        import multiprocessing, sys
+        from concurrent.futures import ProcessPoolExecutor
+        import polars as pl
+        from xl_addin.validation.batch import check_paths
+
+        def child(path):
+            return [r.unreadable for r in check_paths([path], jobs=1).results]
+
+        if __name__ == "__main__":
+            pl.DataFrame({"n": [1]}).sum()
+            check_paths([sys.argv[1]], jobs=1)  # this process's fork server starts
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+                print(pool.submit(child, sys.argv[1]).result())
+    """), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script), str(DEMO / HOME)], capture_output=True,
+                         text=True, timeout=180, check=True).stdout
+    assert out.strip() == "[False]"

@@ -135,8 +135,11 @@ def pool_context() -> Any:
     fork server, a fresh process that has loaded the checking program and never runs it."""
     import multiprocessing
 
-    if "polars" not in sys.modules:
+    methods = multiprocessing.get_all_start_methods()
+    if "polars" not in sys.modules and "fork" in methods:
         return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:  # Windows: workers are always spawned there
+        return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["xl_addin.validation.worker"])
     return context
