@@ -111,34 +111,25 @@ def _where(sheet: str, mask: Mask,
 
 
 def _eq(column: str, value: Any) -> Mask:
-    return lambda f, c: _column(f, column) == value
+    return lambda f, c: f[column] == value
 
 
 def _month(column: str) -> Mask:
-    return lambda f, c: _column(f, column) == c.project_month
+    return lambda f, c: f[column] == c.project_month
 
 
 def _month_and(column: str, other: str, value: Any) -> Mask:
-    return lambda f, c: ((_column(f, column) == c.project_month).fill_null(False)
-                         & (_column(f, other) == value).fill_null(False))
+    return lambda f, c: ((f[column] == c.project_month).fill_null(False)
+                         & (f[other] == value).fill_null(False))
 
 
 def _positive(column: str) -> Mask:
-    return lambda f, c: _column(f, column).fill_null(0) > 0
+    return lambda f, c: f[column].fill_null(0) > 0
 
 
 def _supplies(item: str, direction: str) -> Mask:
-    return lambda f, c: ((_column(f, "物资名称") == item).fill_null(False)
-                         & (_column(f, "收支") == direction).fill_null(False))
-
-
-def _column(frame: pl.DataFrame, name: str) -> pl.Series:
-    """Column ``name`` of ``frame``; all blank when the sheet has no such column."""
-    if name in frame.columns:
-        return frame[name]
-    import polars as pl
-
-    return pl.Series(name, [None] * len(frame), dtype=pl.Null)
+    return lambda f, c: ((f["物资名称"] == item).fill_null(False)
+                         & (f["收支"] == direction).fill_null(False))
 
 
 def _cover_value(field: str) -> Callable[[Tables, IndicatorContext], Any]:

@@ -23,7 +23,7 @@ from ..rules.county import county_findings, select_workbooks
 from ..rules.days import day_findings
 from ..rules.registry import rule
 from ..rules.workbook import FILE_CRASHED, WORKER_FAILED
-from .cache import Lookup, ResultCache, without_private
+from .cache import ResultCache, without_private
 from .outcome import Batch, Outcome, policy_townships
 
 # Files a folder is searched for: every workbook a clerk may hand in (.xls, .ods and WPS's
@@ -201,7 +201,7 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
     # A file whose entry is not even there goes to a worker at once; an entry that is there
     # but proves damaged when loaded is sent after it (a rare case: then a pool is sized on
     # the files still to load).
-    known = [i for i, found in enumerate(lookups) if store and found and _stored(store, found)]
+    known = [i for i, found in enumerate(lookups) if store and found and store.holds(found)]
     missing = sorted(set(range(len(files))) - set(known))
     futures: dict[Any, int] = {}
     with contextlib.ExitStack() as stack:
@@ -253,12 +253,6 @@ def check_paths(paths: Iterable[str], as_of: dt.date | None = None, jobs: int | 
             if progress:
                 progress(checked)
         return batch_of([r for r in results if r is not None])
-
-
-def _stored(store: ResultCache, found: Lookup) -> bool:
-    """Whether the cache holds an entry for the file (loaded, and so trusted or not, only
-    once the workers have been started)."""
-    return store.holds(found)
 
 
 def batch_of(done: list[Outcome]) -> Batch:

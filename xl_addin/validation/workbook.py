@@ -85,7 +85,10 @@ def _typed_series(name: str, values: list[Any], column: ColumnSpec) -> pl.Series
     dtype = DTYPES.get(column.type, pl.String)
     try:
         return pl.Series(name, values, dtype=dtype, strict=True)
-    except (OverflowError, TypeError):  # a count beyond 64 bits (exact in ``values``)
+    except (OverflowError, TypeError):
+        if column.type != "count":
+            raise
+        # a count beyond 64 bits: compared as a float, added up exactly from ``values``
         return pl.Series(name, [None if v is None else float(v) for v in values],
                          dtype=pl.Float64)
 
